@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class ArticlesConfig(AppConfig):
+    name = "articles"
+    verbose_name = _("Articles")
+
+    def ready(self):
+        from articles.roles import setup_roles
+
+        # No sender filter: permissions of apps migrated after this one must exist first,
+        # and setup_roles is idempotent.
+        post_migrate.connect(setup_roles, dispatch_uid="articles.setup_roles")

@@ -1,0 +1,303 @@
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
+from simple_history.models import HistoricalRecords
+from taggit.managers import TaggableManager, _TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+from articles.html import sanitize_html
+from portal.text import latin_slugify, unique_slug
+
+
+class Tag(TagBase):
+    """A taggit tag with a Latin slug and case-insensitive identity.
+
+    ``normalized`` (the case-folded name) is unique in the database, so «Алматы», «алматы»
+    and «АЛМАТЫ» are one tag on every database: SQLite's LIKE, which taggit's own
+    case-insensitive mode relies on, folds only ASCII letters.
+    """
+
+    normalized = models.CharField(max_length=100, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def slugify(self, tag, i=None):
+        slug = latin_slugify(tag, max_length=90, fallback="tag")
+        return f"{slug}-{i}" if i is not None else slug
+
+    def save(self, *args, **kwargs):
+        self.name = " ".join(self.name.split())
+        self.normalized = self.name.casefold()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class ArticleTagManager(_TaggableManager):
+    def _to_tag_model_instances(self, tags, tag_kwargs):
+        names = {}
+        for tag in tags:
+            if isinstance(tag, str) and tag.strip():
+                name = " ".join(tag.split())
+                names.setdefault(name.casefold(), name)
+        found = {t.normalized: t for t in Tag.objects.filter(normalized__in=names)}
+        for folded, name in names.items():
+            if folded not in found:
+                try:
+                    with transaction.atomic():
+                        found[folded] = Tag.objects.create(name=name[:100])
+                except IntegrityError:  # created meanwhile by a concurrent save
+                    found[folded] = Tag.objects.get(normalized=folded)
+        instances = [
+            found[" ".join(t.split()).casefold()] if isinstance(t, str) else t
+            for t in tags
+            if not isinstance(t, str) or t.strip()
+        ]
+        return super()._to_tag_model_instances(instances, tag_kwargs)
+
+
+class TaggedArticle(TaggedItemBase):
+    content_object = models.ForeignKey(
+        "Article", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
+
+    class Meta:
+        verbose_name = _("tagged article")
+        verbose_name_plural = _("tagged articles")
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_tag")
+        ]
+        indexes = [models.Index(fields=["tag", "content_object"], name="tagged_tag_article")]
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, *, at=None):
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__lte=at or timezone.now()
+        )
+
+    def scheduled(self, *, at=None):
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=at or timezone.now())
+
+    def in_region(self, region):
+        return self.filter(region=region)
+
+    def by_author(self, author):
+        return self.filter(bylines__author=author)
+
+    def tagged(self, tag):
+        return self.filter(tagged_items__tag=tag)
+
+    def latest_first(self):
+        return self.order_by("-published_at", "-id")
+
+    def for_cards(self):
+        """Everything a story card shows (title, bylines, region, date, views) in 2 queries."""
+        return self.select_related("region").prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        )
+
+    def written_by_user(self, user):
+        return self.filter(Q(created_by=user) | Q(bylines__author__user=user)).distinct()
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=255)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=255,
+        unique=True,
+        blank=True,
+        help_text=_(
+            "Latin address of the story. Leave empty to make it from the title; it no longer "
+            "follows the title once the story is published, so links keep working."
+        ),
+    )
+    lead = models.TextField(
+        _("lead"), blank=True, help_text=_("One or two sentences shown under the title and in lists.")
+    )
+    body = ProseEditorField(
+        _("body"),
+        blank=True,
+        extensions={
+            "Bold": True,
+            "Italic": True,
+            "Underline": True,
+            "Strike": True,
+            "Subscript": True,
+            "Superscript": True,
+            "Link": {"protocols": ["http", "https", "mailto", "tel"]},
+            "Heading": {"levels": [2, 3, 4]},
+            "BulletList": True,
+            "OrderedList": True,
+            "ListItem": True,
+            "Blockquote": True,
+            "HardBreak": True,
+            "HorizontalRule": True,
+            "History": True,
+        },
+        sanitize=sanitize_html,
+    )
+    cover_image = models.ImageField(
+        _("cover image"),
+        upload_to="covers/%Y/%m/",
+        blank=True,
+        width_field="cover_width",
+        height_field="cover_height",
+        help_text=_("JPEG, PNG or WebP, up to 10 MB and 40 megapixels."),
+    )
+    cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_caption = models.CharField(_("cover caption"), max_length=300, blank=True)
+    cover_credit = models.CharField(_("cover credit"), max_length=150, blank=True)
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+    )
+    authors = models.ManyToManyField(
+        "authors.Author", through="Byline", related_name="articles", verbose_name=_("authors")
+    )
+    tags = TaggableManager(
+        through=TaggedArticle, manager=ArticleTagManager, blank=True, verbose_name=_("tags")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("publish time"),
+        null=True,
+        blank=True,
+        help_text=_("A future time schedules the story: it goes live by itself at that time."),
+    )
+    is_featured = models.BooleanField(
+        _("featured"), default=False, help_text=_("Shown among the lead stories on the home page.")
+    )
+    view_count = models.PositiveBigIntegerField(_("views"), default=0, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["view_count", "updated_at"])
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        permissions = [("publish_article", _("Can publish, schedule, feature and unpublish"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="published_article_has_publish_time",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status="published"),
+                name="article_published_latest",
+            ),
+            models.Index(
+                fields=["region", "-published_at"],
+                condition=Q(status="published"),
+                name="article_published_region",
+            ),
+            models.Index(
+                fields=["-published_at"],
+                condition=Q(status="published", is_featured=True),
+                name="article_published_featured",
+            ),
+            models.Index(fields=["status", "-updated_at"], name="article_status_updated"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_title = instance.__dict__.get("title")
+        return instance
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_html(self.body)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        title_changed = getattr(self, "_loaded_title", self.title) != self.title
+        never_published = self.status != self.Status.PUBLISHED and self._state.adding is False
+        if not self.slug or (title_changed and never_published and not self._was_published()):
+            self.slug = unique_slug(Article, self.title, max_length=255, fallback="news", pk=self.pk)
+        super().save(*args, **kwargs)
+        self._loaded_title = self.title
+
+    def _was_published(self) -> bool:
+        return self.history.filter(status=self.Status.PUBLISHED).exists()
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def is_published(self, *, at=None) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= (at or timezone.now())
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == self.Status.PUBLISHED and not self.is_published()
+
+    @cached_property
+    def byline_authors(self):
+        """Authors in byline order; free when the queryset used ``for_cards()``."""
+        return [byline.author for byline in self.bylines.all()]
+
+
+class Byline(models.Model):
+    """An author's place on a story; ordered, because bylines are not users."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(
+        "authors.Author", on_delete=models.PROTECT, related_name="bylines", verbose_name=_("author")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("byline")
+        verbose_name_plural = _("bylines")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="unique_byline")
+        ]
+        indexes = [models.Index(fields=["author", "article"], name="byline_author_article")]
+
+    def __str__(self):
+        return f"{self.author} — {self.article}"

@@ -1,0 +1,5 @@
+from django.http import HttpResponse
+
+
+def article_detail(request, **kwargs):
+    return HttpResponse("")

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from authors import views
+
+app_name = "authors"
+
+urlpatterns = [
+    path("<str:slug>/", views.detail, name="detail"),
+]

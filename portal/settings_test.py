@@ -1,0 +1,17 @@
+"""Settings for the test suite: the real settings, made fast and isolated."""
+
+import tempfile
+
+from portal.settings import *  # noqa: F403
+from portal.settings import CACHES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-media-")
+# Tests render templates without running collectstatic first.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # A test run must never see or clobber a live site's cache.
+    CACHES["default"]["KEY_PREFIX"] = "portal-test"
