@@ -5,5 +5,6 @@ from authors import views
 app_name = "authors"
 
 urlpatterns = [
-    path("<str:slug>/", views.detail, name="detail"),
+    path("", views.author_list, name="list"),
+    path("<str:slug>/", views.author_detail, name="detail"),
 ]

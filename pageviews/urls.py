@@ -1,5 +1,9 @@
 from django.urls import path
 
+from pageviews import views
+
 app_name = "pageviews"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<str:article_id>/", views.record, name="record"),
+]

@@ -64,3 +64,8 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "500.html", status=500)
+
+
+def home(request):
+    # Scaffolding: the public-site work replaces this with the real home page.
+    raise Http404

@@ -1,5 +1,9 @@
-from django.http import HttpResponse
+# Scaffolding: the public-site work replaces these with the real pages.
+from django.http import Http404
 
 
-def detail(request, slug):
-    return HttpResponse("")
+def _todo(request, **kwargs):
+    raise Http404
+
+
+region_list = region_detail = _todo

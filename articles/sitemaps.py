@@ -1,0 +1,3 @@
+# Scaffolding: replaced by the sitemaps work.
+sitemaps: dict = {}
+news_sitemaps: dict = {}
