@@ -1,0 +1,25 @@
+"""Counting settings, read at call time so tests can switch them with ``settings``."""
+
+from django.conf import settings
+
+DEFAULTS = {
+    # The same reader opening the same story again within this window is not counted again.
+    "PAGEVIEWS_DEDUPE_SECONDS": 30 * 60,
+    # The Redis buffer is flushed once its oldest read is this old (the 90-second promise).
+    "PAGEVIEWS_FLUSH_AFTER_SECONDS": 60,
+    "PAGEVIEWS_FLUSH_BATCH_SIZE": 500,
+    # Each worker checks the buffer's age this often, so numbers move without cron or traffic.
+    "PAGEVIEWS_FLUSH_THREAD": True,
+    "PAGEVIEWS_FLUSH_CHECK_SECONDS": 10,
+    "PAGEVIEWS_READER_COOKIE": "pv_reader",
+    "PAGEVIEWS_REDIS_PREFIX": "pv",
+    # After a Redis error, count in the database for this long before trying Redis again.
+    "PAGEVIEWS_REDIS_RETRY_SECONDS": 5,
+    # Empty: the reader's IP is REMOTE_ADDR. Behind a proxy, e.g. "HTTP_X_FORWARDED_FOR".
+    "PAGEVIEWS_CLIENT_IP_HEADER": "",
+    "PAGEVIEWS_MOST_READ_CACHE_SECONDS": 60,
+}
+
+
+def get(name: str):
+    return getattr(settings, name, DEFAULTS[name])
