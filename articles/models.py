@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import Prefetch, Q
@@ -10,8 +12,11 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from articles import images
 from articles.html import sanitize_html
 from portal.text import latin_slugify, unique_slug
+
+logger = logging.getLogger(__name__)
 
 
 class Tag(TagBase):
@@ -160,6 +165,7 @@ class Article(models.Model):
         width_field="cover_width",
         height_field="cover_height",
         help_text=_("JPEG, PNG or WebP, up to 10 MB and 40 megapixels."),
+        validators=[images.validate_cover_image],
     )
     cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -255,8 +261,18 @@ class Article(models.Model):
         never_published = self.status != self.Status.PUBLISHED and self._state.adding is False
         if not self.slug or (title_changed and never_published and not self._was_published()):
             self.slug = unique_slug(Article, self.title, max_length=255, fallback="news", pk=self.pk)
+        new_cover = bool(self.cover_image) and not self.cover_image._committed
+        if new_cover:
+            images.validate_cover_image(self.cover_image.file)
+            clean = images.strip_metadata(self.cover_image.file)
+            self.cover_image.save(clean.name, clean, save=False)
         super().save(*args, **kwargs)
         self._loaded_title = self.title
+        if new_cover:
+            try:
+                images.make_renditions(self.cover_image.name, storage=self.cover_image.storage)
+            except Exception:  # a missing rendition must never cost the story its save
+                logger.exception("renditions of %s failed", self.cover_image.name)
 
     def _was_published(self) -> bool:
         return self.history.filter(status=self.Status.PUBLISHED).exists()
@@ -274,6 +290,21 @@ class Article(models.Model):
     @property
     def is_scheduled(self) -> bool:
         return self.status == self.Status.PUBLISHED and not self.is_published()
+
+    @property
+    def cover_renditions(self) -> list[dict]:
+        """``{url, width, height}`` per rendition, narrowest first, computed without I/O."""
+        if not self.cover_image:
+            return []
+        storage = self.cover_image.storage
+        return [
+            {
+                "url": storage.url(images.rendition_name(self.cover_image.name, w)),
+                "width": w,
+                "height": h,
+            }
+            for w, h in images.rendition_sizes(self.cover_width, self.cover_height)
+        ]
 
     @cached_property
     def byline_authors(self):
