@@ -1,0 +1,133 @@
+"""The Redis side of counting: the 30-minute reader memory and the buffer of counted reads.
+
+Keys (``pv`` is PAGEVIEWS_REDIS_PREFIX):
+- ``pv:seen:<article>:<reader>``: a reader read the article; expires after 30 minutes.
+- ``pv:buffer``: hash ``"<article id>:<yyyy-mm-dd>" -> reads`` not yet in the database.
+- ``pv:since``: when the oldest read in the buffer arrived (unix seconds).
+- ``pv:flush:<id>``: a buffer renamed by a flush; ``pv:pending`` lists those not yet done.
+- ``pv:lock``: taken by the worker flushing because the buffer is due.
+"""
+
+import functools
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+import redis
+from django.conf import settings
+
+from pageviews import conf
+
+# Remember the reader and count the read in one round trip and one atomic step.
+COUNT_SCRIPT = """
+local counted = 0
+if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
+  redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+  redis.call('SET', KEYS[3], ARGV[3], 'NX')
+  counted = 1
+end
+return {counted, redis.call('GET', KEYS[3])}
+"""
+
+# Move the buffer aside under a name of its own (readers go on filling a new buffer) and
+# note the name, both or neither; return every moved buffer not yet flushed.
+SWAP_SCRIPT = """
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('RENAME', KEYS[1], ARGV[1])
+  redis.call('SADD', KEYS[3], ARGV[1])
+end
+redis.call('DEL', KEYS[2])
+return redis.call('SMEMBERS', KEYS[3])
+"""
+
+RELEASE_SCRIPT = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
+@dataclass(frozen=True)
+class BufferedRead:
+    article_id: int
+    day: date
+    count: int
+
+
+def key(*parts) -> str:
+    return ":".join([conf.get("PAGEVIEWS_REDIS_PREFIX"), *map(str, parts)])
+
+
+@functools.lru_cache(maxsize=8)
+def _client_for(url: str) -> redis.Redis:
+    # Short timeouts: a sick Redis must not hold a reader's request; the database takes over.
+    return redis.Redis.from_url(
+        url, socket_connect_timeout=0.5, socket_timeout=1.0, health_check_interval=30
+    )
+
+
+def client() -> redis.Redis | None:
+    return _client_for(settings.REDIS_URL) if settings.REDIS_URL else None
+
+
+def count(
+    *, article_id: int, reader: str, day: date, now: float | None = None
+) -> tuple[bool, float]:
+    """Count a read unless the reader read it lately; return (counted, buffer start time)."""
+    now = time.time() if now is None else now
+    counted, since = client().eval(
+        COUNT_SCRIPT,
+        3,
+        key("seen", article_id, reader),
+        key("buffer"),
+        key("since"),
+        conf.get("PAGEVIEWS_DEDUPE_SECONDS"),
+        f"{article_id}:{day.isoformat()}",
+        f"{now:.3f}",
+    )
+    return bool(counted), float(since) if since else 0.0
+
+
+def is_due(*, now: float | None = None) -> bool:
+    r = client()
+    since = r.get(key("since"))
+    if since is None:
+        # No start time: due only if something is waiting (a start key lost, a killed flush).
+        return bool(r.exists(key("buffer")) or r.scard(key("pending")))
+    now = time.time() if now is None else now
+    return now - float(since) >= conf.get("PAGEVIEWS_FLUSH_AFTER_SECONDS")
+
+
+def swap() -> list[str]:
+    """Rename the live buffer for flushing; return every renamed buffer still to apply."""
+    flush_key = key("flush", uuid.uuid4().hex)
+    pending = client().eval(SWAP_SCRIPT, 3, key("buffer"), key("since"), key("pending"), flush_key)
+    return sorted(name.decode() for name in pending)
+
+
+def read_flush(flush_key: str) -> list[BufferedRead]:
+    """A renamed buffer's reads in a fixed order, so a re-run cuts the same batches."""
+    reads = []
+    for field, value in client().hgetall(flush_key).items():
+        try:
+            article_id, day = field.decode().split(":")
+            reads.append(BufferedRead(int(article_id), date.fromisoformat(day), int(value)))
+        except ValueError:
+            continue
+    return sorted(reads, key=lambda read: (read.article_id, read.day))
+
+
+def forget_flush(flush_key: str) -> None:
+    """Drop a renamed buffer once every batch of it is committed to the database."""
+    r = client()
+    r.delete(flush_key)
+    r.srem(key("pending"), flush_key)
+
+
+def acquire_lock(ttl: int = 120) -> str | None:
+    token = uuid.uuid4().hex
+    return token if client().set(key("lock"), token, nx=True, ex=ttl) else None
+
+
+def release_lock(token: str) -> None:
+    client().eval(RELEASE_SCRIPT, 1, key("lock"), token)

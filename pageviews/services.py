@@ -1,0 +1,236 @@
+"""Writes: counting a read, and moving the Redis buffer into the database."""
+
+import logging
+import os
+import random
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import redis
+from django.conf import settings
+from django.db import OperationalError, close_old_connections, connection, transaction
+from django.db.models import Case, F, PositiveBigIntegerField, Value, When
+from django.utils import timezone
+
+from articles.models import Article
+from pageviews import buffer, conf, generation
+from pageviews.models import AppliedFlush, DailyPageViews, ReaderMark
+from pageviews.periods import today
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def pageview_record(*, article_id: int, day: date, by: int = 1) -> None:
+    """Add reads to the article's total and its day row: two atomic statements, no read."""
+    Article.objects.filter(pk=article_id).update(view_count=F("view_count") + by)
+    DailyPageViews.objects.upsert_increment(article_id=article_id, day=day, by=by)
+
+
+def pageview_count(*, article_id: int, reader: str, at: datetime | None = None) -> bool:
+    """Count one read of a published article unless ``reader`` read it in the last 30 minutes.
+
+    Return whether it was counted. With Redis the read waits in the buffer for the next
+    flush; without Redis, or while Redis does not answer, it goes straight to the database.
+    """
+    at = at or timezone.now()
+    day = today(at=at)
+    if settings.REDIS_URL and _redis_usable():
+        try:
+            counted, since = buffer.count(article_id=article_id, reader=reader, day=day)
+        except redis.RedisError:
+            _redis_failed()
+        else:
+            if counted and time.time() - since >= conf.get("PAGEVIEWS_FLUSH_AFTER_SECONDS"):
+                pageviews_flush_if_due()
+            return counted
+    return _count_in_database(article_id=article_id, reader=reader, at=at, day=day)
+
+
+def _count_in_database(*, article_id: int, reader: str, at: datetime, day: date) -> bool:
+    expires_at = at + timedelta(seconds=conf.get("PAGEVIEWS_DEDUPE_SECONDS"))
+    with transaction.atomic():
+        counted = ReaderMark.objects.claim(
+            reader=reader, article_id=article_id, now=at, expires_at=expires_at
+        )
+        if counted:
+            pageview_record(article_id=article_id, day=day)
+    if random.random() < 0.002:
+        reader_marks_prune(now=at)
+    return counted
+
+
+def reader_marks_prune(*, now: datetime | None = None) -> int:
+    """Forget readers whose 30 minutes are over (their rows would only be overwritten)."""
+    deleted, _ = ReaderMark.objects.expired(now=now or timezone.now()).delete()
+    return deleted
+
+
+# After a Redis error this process counts in the database for a few seconds instead of
+# waiting for Redis's timeout on every read. Per-process on purpose: it is only a shortcut.
+_redis_down_until = 0.0
+
+
+def _redis_usable() -> bool:
+    return time.monotonic() >= _redis_down_until
+
+
+def _redis_failed() -> None:
+    global _redis_down_until
+    logger.warning("pageviews: Redis does not answer; counting in the database", exc_info=True)
+    _redis_down_until = time.monotonic() + conf.get("PAGEVIEWS_REDIS_RETRY_SECONDS")
+
+
+@dataclass
+class FlushResult:
+    buffers: int = 0
+    batches: int = 0
+    reads: int = 0
+
+
+def pageviews_flush(*, batch_size: int | None = None) -> FlushResult:
+    """Move every buffered read into the database, each exactly once.
+
+    The live buffer is renamed first, so reads arriving meanwhile go to a new one. A renamed
+    buffer is deleted only after all its batches are committed, and each batch commits
+    together with its id in AppliedFlush: a flush killed anywhere leaves buffers that the next
+    flush applies without doubling, and two flushes at once skip each other's batches.
+    """
+    result = FlushResult()
+    if not settings.REDIS_URL:
+        return result
+    batch_size = batch_size or conf.get("PAGEVIEWS_FLUSH_BATCH_SIZE")
+    for flush_key in buffer.swap():
+        reads = buffer.read_flush(flush_key)
+        for number, batch in enumerate(_batched(reads, batch_size)):
+            applied = _apply_batch(f"{flush_key.rsplit(':', 1)[-1]}:{number}", batch)
+            result.batches += applied > 0
+            result.reads += applied
+        buffer.forget_flush(flush_key)
+        result.buffers += 1
+    if result.reads:
+        generation.bump()
+    return result
+
+
+def _batched(items, size):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _apply_batch(batch_id: str, reads, *, attempts: int = 3) -> int:
+    for attempt in range(attempts):
+        try:
+            return _apply_batch_once(batch_id, reads)
+        except OperationalError:
+            # A deadlock or lock timeout with a concurrent writer: the transaction rolled
+            # back whole, so trying again is safe.
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    return 0
+
+
+@transaction.atomic
+def _apply_batch_once(batch_id: str, reads) -> int:
+    if not _claim_batch(batch_id):
+        return 0
+    wanted = sorted({read.article_id for read in reads})
+    # Lock the articles in id order (as every writer does) and skip deleted ones.
+    existing = set(
+        Article.objects.select_for_update()
+        .filter(pk__in=wanted)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    reads = [read for read in reads if read.article_id in existing]
+    if not reads:
+        return 0
+    totals: dict[int, int] = {}
+    for read in reads:
+        totals[read.article_id] = totals.get(read.article_id, 0) + read.count
+    Article.objects.filter(pk__in=totals).update(
+        view_count=F("view_count")
+        + Case(
+            *(When(pk=pk, then=Value(n)) for pk, n in totals.items()),
+            default=Value(0),
+            output_field=PositiveBigIntegerField(),
+        )
+    )
+    DailyPageViews.objects.upsert_many([(r.article_id, r.day, r.count) for r in reads])
+    return sum(totals.values())
+
+
+def _claim_batch(batch_id: str) -> bool:
+    table = connection.ops.quote_name(AppliedFlush._meta.db_table)
+    with connection.cursor() as cursor:
+        # A concurrent flush inserting the same id makes this wait for its commit, then skip.
+        cursor.execute(
+            f"INSERT INTO {table} (batch, applied_at) VALUES (%s, %s) "
+            "ON CONFLICT (batch) DO NOTHING",
+            [batch_id, timezone.now()],
+        )
+        return cursor.rowcount == 1
+
+
+def applied_flushes_prune(*, older_than: timedelta = timedelta(days=2)) -> int:
+    deleted, _ = AppliedFlush.objects.filter(applied_at__lt=timezone.now() - older_than).delete()
+    return deleted
+
+
+def pageviews_flush_if_due() -> FlushResult | None:
+    """Flush when the buffer's oldest read is a minute old, unless another worker is at it."""
+    if not settings.REDIS_URL:
+        return None
+    try:
+        if not buffer.is_due():
+            return None
+        token = buffer.acquire_lock()
+    except redis.RedisError:
+        logger.warning("pageviews: Redis does not answer; flush postponed", exc_info=True)
+        return None
+    if token is None:
+        return None
+    try:
+        result = pageviews_flush()
+        if random.random() < 0.01:
+            reader_marks_prune()
+            applied_flushes_prune()
+        return result
+    except Exception:
+        logger.exception("pageviews: flush failed; the buffer waits for the next one")
+        return None
+    finally:
+        try:
+            buffer.release_lock(token)
+        except redis.RedisError:
+            pass  # the lock expires by itself
+
+
+_flusher_pid = None
+_flusher_lock = threading.Lock()
+
+
+def flusher_start() -> None:
+    """Start this process's background flusher once, so numbers move without cron or traffic."""
+    global _flusher_pid
+    if not settings.REDIS_URL or not conf.get("PAGEVIEWS_FLUSH_THREAD"):
+        return
+    with _flusher_lock:
+        if _flusher_pid == os.getpid():
+            return
+        _flusher_pid = os.getpid()
+        threading.Thread(target=_flusher_loop, name="pageviews-flusher", daemon=True).start()
+
+
+def _flusher_loop() -> None:
+    while True:
+        time.sleep(conf.get("PAGEVIEWS_FLUSH_CHECK_SECONDS") * random.uniform(0.8, 1.2))
+        try:
+            pageviews_flush_if_due()
+        except Exception:
+            logger.exception("pageviews: background flush failed")
+        finally:
+            close_old_connections()
