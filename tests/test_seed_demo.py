@@ -89,3 +89,11 @@ def test_demo_logins_prints_the_logins_and_the_address(capsys):
     out = capsys.readouterr().out
     assert "http://127.0.0.1:8000/" in out
     assert "editor-demo-2024" in out and "journalist-demo-2024" in out
+
+
+def test_demo_covers_have_their_renditions_on_disk(seeded):
+    article = Article.objects.exclude(cover_image="").first()
+    storage = article.cover_image.storage
+    for rendition in article.cover_renditions:
+        name = rendition["url"].removeprefix(storage.base_url)
+        assert storage.exists(name)

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from articles import images
 from articles.html import sanitize_html
 from articles.models import Article, Byline, Tag, TaggedArticle
 from authors.models import Author
@@ -166,6 +167,10 @@ class DemoSeeder:
             buffer = io.BytesIO()
             image.save(buffer, "JPEG", quality=80, optimize=True)
             path = default_storage.save(path, ContentFile(buffer.getvalue()))
+        # Articles below point at the shared files directly, so Article.save never sees a
+        # new upload; the renditions the public pages use are made here instead.
+        if not default_storage.exists(images.rendition_name(path, images.RENDITION_WIDTHS[0])):
+            images.make_renditions(path)
         return path, image.width, image.height
 
     def create_cover_files(self) -> list[tuple[str, int, int]]:
