@@ -184,11 +184,14 @@ class ArticleAdmin(ArticleReadsAdminMixin, SimpleHistoryAdmin):
         ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        editor = is_editor(request.user)
-        if not editor:
-            kwargs["exclude"] = [*(kwargs.get("exclude") or ()), *EDITOR_ONLY_FIELDS]
         form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"is_editor": editor})
+        return type(form.__name__, (form,), {"is_editor": is_editor(request.user)})
+
+    def get_exclude(self, request, obj=None):
+        exclude = list(super().get_exclude(request, obj) or ())
+        if not is_editor(request.user):
+            exclude.extend(EDITOR_ONLY_FIELDS)
+        return exclude
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
