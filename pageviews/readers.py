@@ -10,6 +10,9 @@ from pageviews import conf
 
 _crawlers = CrawlerDetect()
 
+# Set by static/js/pageviews.js (and named in templates/pageviews/beacon.html).
+READER_COOKIE = "pv_reader"
+
 
 def parse_reader_id(value: str) -> str | None:
     """The canonical form of a reader id (a UUID), or None when ``value`` is not one."""
@@ -37,7 +40,7 @@ def reader_key(request, *, reader_id: str | None) -> str:
     anyone who reads the table from testing guesses of IP addresses against it.
     """
     if reader_id is None:
-        reader_id = parse_reader_id(request.COOKIES.get(conf.get("PAGEVIEWS_READER_COOKIE"), ""))
+        reader_id = parse_reader_id(request.COOKIES.get(READER_COOKIE, ""))
     if reader_id is not None:
         source = "id:" + reader_id
     else:
