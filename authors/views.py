@@ -1,9 +1,27 @@
-# Scaffolding: the public-site work replaces these with the real pages.
-from django.http import Http404
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from articles.models import Article
+from articles.views import paginate, render_list
+from authors.models import Author
 
 
-def _todo(request, **kwargs):
-    raise Http404
+def author_list(request):
+    published = Q(bylines__article__status=Article.Status.PUBLISHED) & Q(
+        bylines__article__published_at__lte=timezone.now()
+    )
+    authors = (
+        Author.objects.annotate(story_count=Count("bylines", filter=published))
+        .filter(story_count__gt=0)
+        .order_by("name")
+    )
+    return render(request, "authors/author_list.html", {"authors": authors})
 
 
-author_list = author_detail = _todo
+def author_detail(request, slug):
+    author = get_object_or_404(Author.objects.select_related("region"), slug=slug)
+    stories = Article.objects.published().by_author(author).select_related("region").latest_first()
+    return render_list(
+        request, "authors/author_detail.html", paginate(request, stories), {"author": author}
+    )

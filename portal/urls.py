@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from articles.sitemaps import news_sitemaps, sitemaps
 from portal import views
@@ -9,7 +11,9 @@ from portal import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Exempt: a CSRF token would set a per-reader cookie on every cached page, and the worst a
+    # forged request can do here is change someone's interface language.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("health/", views.health, name="health"),
     path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": sitemaps}, name="sitemap"),

@@ -4,12 +4,18 @@ import posixpath
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import Http404, HttpResponse, JsonResponse
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.static import serve
+
+from articles.models import Article
+from articles.selectors import bylines_prefetch, featured_list, region_blocks
+from articles.views import PER_PAGE
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +49,9 @@ def health(request):
             logger.exception("health: redis check failed")
             checks["redis"] = "error"
     healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )
 
 
 @require_GET
@@ -63,9 +71,27 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "500.html", status=500)
+    """Render without the request: whatever failed may fail again in context processors."""
+    try:
+        html = loader.get_template("500.html").render({"SITE_NAME": settings.SITE_NAME})
+    except Exception:  # the page of last resort must never raise itself
+        logger.exception("500 page failed to render")
+        html = "<!doctype html><title>500</title><h1>500</h1>"
+    return HttpResponseServerError(html)
 
 
 def home(request):
-    # Scaffolding: the public-site work replaces this with the real home page.
-    raise Http404
+    featured = featured_list(limit=4)
+    latest = list(
+        Article.objects.published().select_related("region").latest_first()[: PER_PAGE + 1]
+    )
+    blocks = region_blocks(per_region=3)
+    stories = [*featured, *latest, *(story for _, items in blocks for story in items)]
+    prefetch_related_objects(stories, bylines_prefetch())
+    context = {
+        "featured": featured,
+        "latest": latest[:PER_PAGE],
+        "more_url": reverse("articles:list") + "?page=2" if len(latest) > PER_PAGE else "",
+        "region_blocks": blocks,
+    }
+    return render(request, "portal/home.html", context)

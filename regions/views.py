@@ -1,9 +1,27 @@
-# Scaffolding: the public-site work replaces these with the real pages.
-from django.http import Http404
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from articles.models import Article
+from articles.views import paginate, render_list
+from pageviews.selectors import most_read
+from regions.models import Region
 
 
-def _todo(request, **kwargs):
-    raise Http404
+def region_list(request):
+    published = Q(articles__status=Article.Status.PUBLISHED) & Q(
+        articles__published_at__lte=timezone.now()
+    )
+    regions = Region.objects.active().annotate(story_count=Count("articles", filter=published))
+    return render(request, "regions/region_list.html", {"regions": regions})
 
 
-region_list = region_detail = _todo
+def region_detail(request, slug):
+    # Inactive regions leave the menus, but their pages and stories stay online.
+    region = get_object_or_404(Region, slug=slug)
+    stories = Article.objects.published().in_region(region).select_related("region").latest_first()
+    page = paginate(request, stories)
+    context = {"region": region}
+    if page.number == 1:
+        context["region_most_read"] = most_read("week", 5, region=region)
+    return render_list(request, "regions/region_detail.html", page, context)

@@ -1,0 +1,135 @@
+"""Reads for the public pages that span models: related stories, home blocks, listings."""
+
+import math
+
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FilteredRelation,
+    FloatField,
+    IntegerField,
+    Prefetch,
+    Q,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
+
+from articles.models import Article, Byline, Tag, TaggedArticle
+from regions.models import Region
+
+
+def bylines_prefetch() -> Prefetch:
+    return Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+
+
+def article_tags_with_usage(article: Article) -> list[Tag]:
+    """Return the article's tags, each annotated with ``usage``: how many stories carry it."""
+    return list(
+        Tag.objects.filter(
+            pk__in=TaggedArticle.objects.filter(content_object=article).values("tag")
+        )
+        .annotate(usage=Count("tagged_articles"))
+        .order_by("name")
+    )
+
+
+def tag_weight(usage: int) -> float:
+    """A tag shared by few stories says more about relatedness than one on every story."""
+    return 1.0 / math.log(1 + max(usage, 1))
+
+
+def article_related_list(article: Article, *, limit: int = 5, tags=None) -> list[Article]:
+    """Return up to ``limit`` published stories related to ``article``, best first.
+
+    Ranked by shared tags (each weighted by its rarity), then the same region, then recency;
+    when too few share anything, the latest stories fill the list. Never the article itself.
+    ``tags`` may pass ``article_tags_with_usage(article)`` when the caller already has it.
+    Regions and bylines are not loaded here: callers prefetch them with their own stories.
+    """
+    if tags is None:
+        tags = article_tags_with_usage(article)
+    weights = {tag.pk: tag_weight(getattr(tag, "usage", 1)) for tag in tags}
+    published = Article.objects.published().exclude(pk=article.pk)
+
+    # Only stories that can rank at all are scored: those sharing a tag, the region's latest
+    # and the site's latest, so the query stays small however many stories exist.
+    candidates = Q(pk__in=published.latest_first().values("pk")[:limit])
+    if article.region_id:
+        candidates |= Q(
+            pk__in=published.filter(region_id=article.region_id).latest_first().values("pk")[:limit]
+        )
+    if weights:
+        candidates |= Q(
+            pk__in=TaggedArticle.objects.filter(tag_id__in=weights).values("content_object")
+        )
+
+    queryset = published.filter(candidates).select_related("region")
+    if weights:
+        queryset = queryset.annotate(
+            shared=FilteredRelation("tagged_items", condition=Q(tagged_items__tag_id__in=weights)),
+            score=Coalesce(
+                Sum(
+                    Case(
+                        *[When(shared__tag_id=pk, then=Value(w)) for pk, w in weights.items()],
+                        default=Value(0.0),
+                        output_field=FloatField(),
+                    )
+                ),
+                Value(0.0),
+                output_field=FloatField(),
+            ),
+        )
+    else:
+        queryset = queryset.annotate(score=Value(0.0, output_field=FloatField()))
+    queryset = queryset.annotate(
+        same_region=Case(
+            When(region_id=article.region_id, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        if article.region_id
+        else Value(0, output_field=IntegerField())
+    )
+    return list(queryset.order_by("-score", "-same_region", "-published_at", "-id")[:limit])
+
+
+def featured_list(*, limit: int = 4) -> list[Article]:
+    """Lead stories for the home page: featured ones, else simply the latest."""
+    published = Article.objects.published().select_related("region").latest_first()
+    return list(published.filter(is_featured=True)[:limit]) or list(published[:limit])
+
+
+def region_blocks(*, per_region: int = 4) -> list[tuple[Region, list[Article]]]:
+    """Return each active region with its latest stories, in two queries whatever the count.
+
+    Regions without published stories are left out.
+    """
+    regions = list(Region.objects.active())
+    ranked = (
+        Article.objects.published()
+        .filter(region__in=[r.pk for r in regions])
+        .annotate(
+            region_rank=Window(
+                RowNumber(),
+                partition_by=[F("region_id")],
+                order_by=[F("published_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(region_rank__lte=per_region)
+        .order_by("region_id", "region_rank")
+    )
+    by_region: dict[int, list[Article]] = {}
+    for story in ranked:
+        by_region.setdefault(story.region_id, []).append(story)
+    blocks = []
+    for region in regions:
+        stories = by_region.get(region.pk)
+        if stories:
+            for story in stories:
+                story.region = region  # already loaded: no query per card
+            blocks.append((region, stories))
+    return blocks
