@@ -108,7 +108,9 @@ def tag_merge(*, sources: Iterable[Tag], target: Tag) -> int:
     moving = TaggedArticle.objects.filter(tag_id__in=source_ids)
     already_tagged = TaggedArticle.objects.filter(tag=target).values("content_object_id")
     moving.filter(content_object_id__in=already_tagged).delete()
-    keep = moving.values("content_object_id").annotate(first=Min("id")).values("first")
+    keep = (
+        moving.values("content_object_id").annotate(first=Min("id")).values_list("first", flat=True)
+    )
     moving.exclude(id__in=list(keep)).delete()
     moving.update(tag=target)
     deleted, _by_model = Tag.objects.filter(pk__in=source_ids).delete()
