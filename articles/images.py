@@ -18,6 +18,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from portal.text import latin_slugify
+
 ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -101,7 +103,14 @@ def strip_metadata(file) -> ContentFile:
         options["icc_profile"] = icc
     image.save(out, format=image_format, **options)
     file.seek(0)
-    return ContentFile(out.getvalue(), name=posixpath.basename(file.name))
+    return ContentFile(out.getvalue(), name=latin_file_name(file.name, image_format))
+
+
+def latin_file_name(name: str, image_format: str) -> str:
+    """A plain ASCII name: Cyrillic file names would give percent-encoded media URLs."""
+    root = posixpath.splitext(posixpath.basename(name or ""))[0]
+    extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[image_format]
+    return f"{latin_slugify(root, max_length=60, fallback='cover')}.{extension}"
 
 
 def rendition_name(name: str, width: int) -> str:
@@ -142,4 +151,3 @@ def make_renditions(name: str, *, storage=default_storage) -> list[str]:
         storage.save(target, ContentFile(out.getvalue()))
         written.append(target)
     return written
-

@@ -46,4 +46,7 @@ def article_post(*, bylines=(), existing_bylines=(), **overrides) -> dict:
 
 def split_datetime(value) -> dict:
     local = timezone.localtime(value)
-    return {"published_at_0": local.strftime("%Y-%m-%d"), "published_at_1": local.strftime("%H:%M:%S")}
+    return {
+        "published_at_0": local.strftime("%Y-%m-%d"),
+        "published_at_1": local.strftime("%H:%M:%S"),
+    }

@@ -14,7 +14,9 @@ from .helpers import ADD_URL, article_post, change_url, split_datetime
 pytestmark = pytest.mark.django_db
 
 
-def test_journalist_creates_a_draft_signed_with_their_own_author_profile(journalist_client, journalist):
+def test_journalist_creates_a_draft_signed_with_their_own_author_profile(
+    journalist_client, journalist
+):
     response = journalist_client.post(ADD_URL, article_post(status="review"))
 
     assert response.status_code == 302
@@ -111,7 +113,9 @@ def test_journalist_cannot_see_or_edit_others_drafts(journalist_client):
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.title == "Бөтен"
-    assert journalist_client.get(f"/admin/articles/article/{scheduled.pk}/preview/").status_code == 404
+    assert (
+        journalist_client.get(f"/admin/articles/article/{scheduled.pk}/preview/").status_code == 404
+    )
     assert journalist_client.get(f"/admin/articles/article/{draft.pk}/history/").status_code in (
         403,
         404,
@@ -121,7 +125,9 @@ def test_journalist_cannot_see_or_edit_others_drafts(journalist_client):
 def test_journalist_cannot_delete_or_bulk_publish(journalist_client, journalist):
     article = make_article(status="draft", published_at=None, created_by=journalist)
 
-    delete = journalist_client.post(f"/admin/articles/article/{article.pk}/delete/", {"post": "yes"})
+    delete = journalist_client.post(
+        f"/admin/articles/article/{article.pk}/delete/", {"post": "yes"}
+    )
     bulk = journalist_client.post(
         "/admin/articles/article/",
         {"action": "publish_selected", "_selected_action": [article.pk]},

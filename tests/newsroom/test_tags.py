@@ -70,7 +70,9 @@ def test_editor_merges_tags_through_the_admin_confirmation_page(editor_client):
     assert confirm.status_code == 200
     assert "Алма-Ата" in confirm.content.decode()
 
-    done = editor_client.post("/admin/articles/tag/", {**selection, "apply": "1", "target": keep.pk})
+    done = editor_client.post(
+        "/admin/articles/tag/", {**selection, "apply": "1", "target": keep.pk}
+    )
     assert done.status_code == 302
     assert list(article.tags.all()) == [keep]
     assert not Tag.objects.filter(pk=drop.pk).exists()
@@ -117,6 +119,7 @@ def test_journalist_may_not_merge_or_delete_tags(journalist_client):
     )
 
     assert Tag.objects.count() == 2
-    assert journalist_client.post(
-        f"/admin/articles/tag/{ids[0]}/change/", {"name": "Үш"}
-    ).status_code == 403
+    assert (
+        journalist_client.post(f"/admin/articles/tag/{ids[0]}/change/", {"name": "Үш"}).status_code
+        == 403
+    )
