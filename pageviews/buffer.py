@@ -83,7 +83,7 @@ def count(
         key("since"),
         conf.get("PAGEVIEWS_DEDUPE_SECONDS"),
         f"{article_id}:{day.isoformat()}",
-        f"{now:.3f}",
+        int(now),  # rounded down: never "younger" than it is
     )
     return bool(counted), float(since) if since else 0.0
 
