@@ -1,3 +1,5 @@
+import logging
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
@@ -28,6 +30,8 @@ from articles.roles import is_editor
 from authors.models import Author, author_for_user
 from pageviews.admin_mixins import ArticleReadsAdminMixin
 
+logger = logging.getLogger(__name__)
+
 EDITABLE_BY_JOURNALIST = (Article.Status.DRAFT, Article.Status.REVIEW)
 
 
@@ -35,6 +39,25 @@ def is_own_article(user, article: Article) -> bool:
     if article.created_by_id == user.pk:
         return True
     return article.bylines.filter(author__user=user).exists()
+
+
+class CaseInsensitiveSearchMixin:
+    """Search that ignores the case of Kazakh and Russian letters on SQLite too.
+
+    SQLite's LIKE folds only ASCII, so "алм" would miss «Алматы»; the usual spellings of
+    the term (lower, Capitalised, UPPER) are searched as well.
+    """
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if not term or term.isascii():
+            return results, may_have_duplicates
+        for variant in {term.lower(), term.capitalize(), term.upper(), term.title()} - {term}:
+            more, more_duplicates = super().get_search_results(request, queryset, variant)
+            results |= more
+            may_have_duplicates |= more_duplicates
+        return results, may_have_duplicates
 
 
 class BylineInline(admin.TabularInline):
@@ -90,7 +113,7 @@ class TagFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleReadsAdminMixin, SimpleHistoryAdmin):
+class ArticleAdmin(ArticleReadsAdminMixin, CaseInsensitiveSearchMixin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = (
@@ -325,9 +348,18 @@ class ArticleAdmin(ArticleReadsAdminMixin, SimpleHistoryAdmin):
         from articles import views
 
         renderer = getattr(views, "render_article_page", None)
+        response = None
         if renderer is not None:
-            response = renderer(request, article, preview=True)
-        else:
+            try:
+                response = renderer(request, article, preview=True)
+                if hasattr(response, "render"):
+                    response.render()
+            except Exception:
+                # A draft lacks what a live page takes for granted (a publish time, a
+                # cover); the newsroom still gets a plain preview instead of an error.
+                logger.exception("preview of article %s failed", article.pk)
+                response = None
+        if response is None:
             response = render(
                 request, "admin/articles/article/preview_fallback.html", {"article": article}
             )

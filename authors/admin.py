@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from articles.admin import CaseInsensitiveSearchMixin
 from authors.models import Author
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(CaseInsensitiveSearchMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "user", "is_external", "region", "article_count")
     list_filter = ("is_external", "region")
     search_fields = ("name", "slug", "user__username", "user__first_name", "user__last_name")
