@@ -102,3 +102,13 @@ def test_article_changelist_queries_do_not_grow_with_stories(
     with django_assert_max_num_queries(20):
         response = editor_client.get("/admin/articles/article/")
     assert response.status_code == 200
+
+
+def test_preview_of_a_live_story_is_the_public_page(editor_client):
+    live = make_article(title="Оқырман көретін бет")
+
+    response = editor_client.get(f"/admin/articles/article/{live.pk}/preview/")
+
+    assert response.status_code == 200
+    assert "<h1" in response.content.decode() and "Оқырман көретін бет" in response.content.decode()
+    assert "noindex" in response["X-Robots-Tag"]

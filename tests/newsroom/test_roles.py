@@ -226,3 +226,33 @@ def test_a_post_without_the_bylines_block_still_saves(editor_client):
 
     assert response.status_code == 302
     assert Article.objects.count() == 1
+
+
+def test_journalist_keeps_a_co_author_the_editor_added(journalist_client, journalist):
+    article = make_article(status="review", published_at=None, created_by=journalist)
+    own = Byline.objects.create(article=article, author=author_for_user(journalist), position=0)
+    co = Byline.objects.create(article=article, author=make_author(name="Қосалқы"), position=1)
+
+    response = journalist_client.post(
+        change_url(article),
+        article_post(title="Жаңартылған", status="review", existing_bylines=[own, co]),
+    )
+
+    assert response.status_code == 302
+    assert [a.name for a in Article.objects.get().byline_authors] == [
+        own.author.name,
+        "Қосалқы",
+    ]
+
+
+def test_journalist_cannot_swap_an_existing_byline_for_someone_else(journalist_client, journalist):
+    article = make_article(status="draft", published_at=None, created_by=journalist)
+    own = Byline.objects.create(article=article, author=author_for_user(journalist))
+    someone = make_author()
+    data = article_post(existing_bylines=[own])
+    data["bylines-0-author"] = someone.pk
+
+    response = journalist_client.post(change_url(article), data)
+
+    assert response.status_code == 200
+    assert list(article.authors.all()) == [own.author]
