@@ -1,0 +1,102 @@
+"""Exactness under load: threads against the real endpoint of a live server, on PostgreSQL."""
+
+import http.client
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
+
+import pytest
+
+from pageviews.models import DailyPageViews
+from pageviews.periods import today
+from pageviews.services import pageviews_flush
+from tests.factories import make_article
+from tests.pageviews.conftest import BROWSER
+
+READS = 240
+THREADS = 24
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def fire(live_server, article, readers: list[str]) -> list[int]:
+    """POST one beacon per reader id, many at once; return the status codes."""
+    address = urlsplit(live_server.url)
+
+    def post(reader: str) -> int:
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+        try:
+            connection.request(
+                "POST",
+                f"/pageviews/{article.pk}/",
+                body=reader,
+                headers={"User-Agent": BROWSER, "Content-Type": "text/plain;charset=UTF-8"},
+            )
+            return connection.getresponse().status
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        return list(pool.map(post, readers))
+
+
+def counted(article) -> tuple[int, int]:
+    article.refresh_from_db()
+    return article.view_count, DailyPageViews.objects.get(article=article, day=today()).count
+
+
+def test_concurrent_reads_are_counted_exactly_in_the_database(live_server):
+    article = make_article()
+
+    statuses = fire(live_server, article, [str(uuid.uuid4()) for _ in range(READS)])
+
+    assert statuses == [204] * READS
+    assert counted(article) == (READS, READS)
+
+
+def test_one_reader_racing_with_itself_is_counted_once_in_the_database(live_server):
+    article = make_article()
+
+    statuses = fire(live_server, article, [str(uuid.uuid4())] * 60)
+
+    assert statuses == [204] * 60
+    assert counted(article) == (1, 1)
+
+
+@pytest.mark.redis
+def test_concurrent_reads_are_counted_exactly_through_redis(live_server, settings):
+    settings.PAGEVIEWS_FLUSH_AFTER_SECONDS = 3600  # only the explicit flush below
+    article = make_article()
+
+    statuses = fire(live_server, article, [str(uuid.uuid4()) for _ in range(READS)])
+    assert statuses == [204] * READS
+    article.refresh_from_db()
+    assert article.view_count == 0
+
+    assert pageviews_flush().reads == READS
+    assert counted(article) == (READS, READS)
+
+
+@pytest.mark.redis
+def test_concurrent_reads_with_flushes_running_meanwhile_are_exact(live_server, settings):
+    settings.PAGEVIEWS_FLUSH_AFTER_SECONDS = 0  # every counted read tries to flush
+    article = make_article()
+
+    statuses = fire(live_server, article, [str(uuid.uuid4()) for _ in range(READS)])
+    assert statuses == [204] * READS
+    pageviews_flush()
+
+    assert counted(article) == (READS, READS)
+
+
+@pytest.mark.redis
+def test_one_reader_racing_with_itself_is_counted_once_through_redis(live_server):
+    article = make_article()
+
+    fire(live_server, article, [str(uuid.uuid4())] * 60)
+    pageviews_flush()
+
+    assert counted(article) == (1, 1)
