@@ -130,6 +130,10 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "title" in self.fields:
+            self.fields["title"].widget.attrs["style"] = "width: 100%; max-width: 48em"
+        if "lead" in self.fields:
+            self.fields["lead"].widget.attrs["rows"] = 3
         if not self.is_editor and "status" in self.fields:
             self.fields["status"].choices = [
                 (value, label)
