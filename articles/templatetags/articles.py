@@ -1,15 +1,11 @@
 """Story pieces shared by every page: cover images, view numbers and the Top news block."""
 
 from django import template
-from django.core.cache import cache
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import get_language
 
 from pageviews.selectors import most_read
 
 register = template.Library()
-
-TOP_NEWS_SECONDS = 60
 
 # How wide an image is shown, so the browser picks the smallest rendition that is sharp.
 SIZES = {
@@ -64,16 +60,7 @@ def views_of(article):
     return article.view_count if period_views is None else period_views
 
 
-def top_news_list() -> list:
-    """The week's five most-read stories, shared by every page for a minute."""
-    key = "top-news:week:5"
-    stories = cache.get(key)
-    if stories is None:
-        stories = most_read("week", 5)
-        cache.set(key, stories, TOP_NEWS_SECONDS)
-    return stories
-
-
 @register.inclusion_tag("partials/top_news.html")
 def top_news():
-    return {"articles": top_news_list(), "LANGUAGE_CODE": get_language()}
+    """The week's five most-read stories; ``most_read`` keeps them cached for a minute."""
+    return {"articles": most_read("week", 5)}
