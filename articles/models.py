@@ -87,9 +87,7 @@ class TaggedArticle(TaggedItemBase):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self, *, at=None):
-        return self.filter(
-            status=Article.Status.PUBLISHED, published_at__lte=at or timezone.now()
-        )
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=at or timezone.now())
 
     def scheduled(self, *, at=None):
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=at or timezone.now())
@@ -134,7 +132,9 @@ class Article(models.Model):
         ),
     )
     lead = models.TextField(
-        _("lead"), blank=True, help_text=_("One or two sentences shown under the title and in lists.")
+        _("lead"),
+        blank=True,
+        help_text=_("One or two sentences shown under the title and in lists."),
     )
     body = ProseEditorField(
         _("body"),
@@ -247,12 +247,6 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._loaded_title = instance.__dict__.get("title")
-        return instance
-
     def save(self, *args, **kwargs):
         self.body = sanitize_html(self.body)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
@@ -260,7 +254,9 @@ class Article(models.Model):
         title_changed = getattr(self, "_loaded_title", self.title) != self.title
         never_published = self.status != self.Status.PUBLISHED and self._state.adding is False
         if not self.slug or (title_changed and never_published and not self._was_published()):
-            self.slug = unique_slug(Article, self.title, max_length=255, fallback="news", pk=self.pk)
+            self.slug = unique_slug(
+                Article, self.title, max_length=255, fallback="news", pk=self.pk
+            )
         new_cover = bool(self.cover_image) and not self.cover_image._committed
         if new_cover:
             images.validate_cover_image(self.cover_image.file)
@@ -274,11 +270,17 @@ class Article(models.Model):
             except Exception:  # a missing rendition must never cost the story its save
                 logger.exception("renditions of %s failed", self.cover_image.name)
 
-    def _was_published(self) -> bool:
-        return self.history.filter(status=self.Status.PUBLISHED).exists()
-
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_title = instance.__dict__.get("title")
+        return instance
+
+    def _was_published(self) -> bool:
+        return self.history.filter(status=self.Status.PUBLISHED).exists()
 
     def is_published(self, *, at=None) -> bool:
         return (
@@ -325,9 +327,7 @@ class Byline(models.Model):
         ordering = ["position", "id"]
         verbose_name = _("byline")
         verbose_name_plural = _("bylines")
-        constraints = [
-            models.UniqueConstraint(fields=["article", "author"], name="unique_byline")
-        ]
+        constraints = [models.UniqueConstraint(fields=["article", "author"], name="unique_byline")]
         indexes = [models.Index(fields=["author", "article"], name="byline_author_article")]
 
     def __str__(self):
