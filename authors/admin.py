@@ -12,7 +12,8 @@ class AuthorAdmin(CaseInsensitiveSearchMixin, admin.ModelAdmin):
     list_filter = ("is_external", "region")
     search_fields = ("name", "slug", "user__username", "user__first_name", "user__last_name")
     list_select_related = ("user", "region")
-    autocomplete_fields = ("region", "user")
+    # Editors cannot browse user accounts, so the staff user is a plain list, not an autocomplete.
+    autocomplete_fields = ("region",)
     prepopulated_fields = {"slug": ("name",)}
 
     def get_queryset(self, request):

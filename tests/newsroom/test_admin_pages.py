@@ -1,6 +1,7 @@
 import pytest
 
 from articles.models import Tag
+from authors.models import Author
 from tests.factories import make_article, make_author, region
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +113,18 @@ def test_preview_of_a_live_story_is_the_public_page(editor_client):
     assert response.status_code == 200
     assert "<h1" in response.content.decode() and "Оқырман көретін бет" in response.content.decode()
     assert "noindex" in response["X-Robots-Tag"]
+
+
+def test_editor_adds_an_outside_source_author(editor_client):
+    assert editor_client.get("/admin/authors/author/add/").status_code == 200
+
+    response = editor_client.post(
+        "/admin/authors/author/add/",
+        {"name": "smi24.kz", "slug": "", "is_external": "on", "url": "https://smi24.kz"},
+    )
+
+    assert response.status_code == 302
+    author = Author.objects.get(name="smi24.kz")
+    assert author.slug == "smi24kz" and author.is_external
+    change = editor_client.get(f"/admin/authors/author/{author.pk}/change/")
+    assert change.status_code == 200
