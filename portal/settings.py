@@ -86,6 +86,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and auth on purpose: a page served from the cache costs no SQL.
+    "portal.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -158,8 +160,14 @@ else:
         }
     }
 
-# Seconds an anonymous page may be kept by the site's page cache and by a CDN (s-maxage).
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+# --- Page cache (portal/cache.py, portal/middleware.py) ---
+# Seconds an anonymous page may be kept by the site's page cache and by a CDN (s-maxage);
+# 0 turns the page cache off. Content changes refresh pages at once whatever this is; it
+# bounds how old the view counts on a page can be (the 90-second promise), hence one minute.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
+# Where the local-memory cache's generation stamp lives; empty means the temp folder.
+PAGE_CACHE_STAMP_FILE = os.environ.get("PAGE_CACHE_STAMP_FILE", "")
+# --- end of page cache ---
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,0 +1,137 @@
+"""The full-page cache for anonymous readers.
+
+Sits right after WhiteNoise, so a page served from the cache skips sessions, CSRF,
+authentication and the view: no SQL at all. Only readers without a session cookie are
+served from it or fill it; anyone with a session (staff in the admin) gets fresh pages
+marked private. A cached page is valid while the site's content generation
+(portal.cache) is the one it was made under, and for at most PAGE_CACHE_SECONDS.
+"""
+
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe
+from django.utils.translation import get_language_from_request
+
+from portal import cache as page_cache
+
+logger = logging.getLogger(__name__)
+
+NEVER_CACHED_PREFIXES = ("/admin/", "/pageviews/", "/health/", "/i18n/", "/media/", "/static/")
+STORED_STATUSES = {200, 301}
+# Browsers keep a page briefly and then revalidate with ETag/Last-Modified; shared caches
+# (a CDN, nginx) may keep it for PAGE_CACHE_SECONDS.
+BROWSER_MAX_AGE = 15
+# Response headers worth keeping; everything else is added again by the outer middleware.
+_SKIPPED_HEADERS = {"set-cookie", "date", "content-length"}
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        has_session = settings.SESSION_COOKIE_NAME in request.COOKIES
+        if has_session or not self._is_public_read(request):
+            response = self.get_response(request)
+            if has_session and not request.path.startswith(NEVER_CACHED_PREFIXES):
+                response["Cache-Control"] = "private, no-cache"
+            return response
+        seconds = settings.PAGE_CACHE_SECONDS
+        key = self._key(request) if seconds > 0 else None
+        generation = entry = None
+        if key:
+            try:
+                generation, values = page_cache.current([key])
+                entry = values.get(key)
+            except Exception:  # a sick cache server must not take the site down with it
+                logger.warning("page cache: the cache does not answer", exc_info=True)
+                key = None
+        if entry is not None and entry[0] == generation:
+            response = self._rebuild(entry)
+        else:
+            response = self.get_response(request)
+            if not self._is_storable(response):
+                return response
+            self._stamp(response)
+            if key and request.method == "GET":
+                try:
+                    cache.set(key, self._entry(generation, response), seconds)
+                except Exception:
+                    logger.warning("page cache: could not store %s", request.path, exc_info=True)
+        return get_conditional_response(
+            request,
+            etag=response["ETag"],
+            last_modified=response.last_modified_ts,
+            response=response,
+        )
+
+    @staticmethod
+    def _is_public_read(request) -> bool:
+        return (
+            request.method in ("GET", "HEAD")
+            and not request.path.startswith(NEVER_CACHED_PREFIXES)
+            and "preview" not in request.GET
+        )
+
+    @staticmethod
+    def _key(request) -> str:
+        variant = "x" if request.headers.get("x-requested-with") else "p"
+        raw = f"{request.get_host()}|{request.get_full_path()}"
+        digest = hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
+        return f"page:{get_language_from_request(request)}:{variant}:{digest}"
+
+    @staticmethod
+    def _is_storable(response) -> bool:
+        if response.status_code not in STORED_STATUSES or response.streaming:
+            return False
+        if response.cookies:
+            return False
+        control = response.get("Cache-Control", "")
+        return not any(word in control for word in ("private", "no-store", "no-cache"))
+
+    @staticmethod
+    def _stamp(response) -> None:
+        if not response.has_header("Cache-Control"):
+            patch_cache_control(
+                response,
+                public=True,
+                max_age=min(BROWSER_MAX_AGE, settings.PAGE_CACHE_SECONDS),
+                s_maxage=settings.PAGE_CACHE_SECONDS,
+            )
+        if not response.has_header("ETag"):
+            digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
+            response["ETag"] = f'"{digest}"'
+        stated = parse_http_date_safe(response.get("Last-Modified", ""))
+        response.last_modified_ts = stated or int(time.time())
+        if not stated:
+            response["Last-Modified"] = http_date(response.last_modified_ts)
+
+    @staticmethod
+    def _entry(generation, response) -> tuple:
+        headers = [
+            (name, value)
+            for name, value in response.items()
+            if name.lower() not in _SKIPPED_HEADERS
+        ]
+        return (
+            generation,
+            response.status_code,
+            response.content,
+            headers,
+            response.last_modified_ts,
+        )
+
+    @staticmethod
+    def _rebuild(entry) -> HttpResponse:
+        _generation, status, content, headers, last_modified_ts = entry
+        response = HttpResponse(content, status=status)
+        for name, value in headers:
+            response[name] = value
+        response.last_modified_ts = last_modified_ts
+        return response
