@@ -2,7 +2,7 @@ import pytest
 from django.utils import timezone
 
 from pageviews.models import DailyPageViews
-from tests.factories import make_article, make_articles, make_author, region
+from tests.factories import make_articles, make_author, region
 
 pytestmark = pytest.mark.django_db
 
