@@ -89,7 +89,8 @@ MIDDLEWARE = [
     # Before sessions and auth on purpose: a page served from the cache costs no SQL.
     "portal.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Kazakh unless the reader picked a language with the switcher (Accept-Language ignored).
+    "portal.locale.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -206,3 +206,13 @@ def test_pages_set_no_cookie_for_anonymous_readers(client):
     story = make_article()
     for url in ("/", "/news/", story.get_absolute_url()):
         assert not client.get(url).cookies
+
+
+def test_interface_is_kazakh_whatever_the_browser_asks_until_the_reader_chooses(client):
+    story = make_article(tags=["т"])
+    make_article(tags=["т"])
+    html = client.get(story.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content
+    assert "Ұқсас жаңалықтар" in html.decode() and "Топ жаңалықтар" in html.decode()
+    client.cookies["django_language"] = "en"
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert "Similar news" in html and '<html lang="en">' in html
