@@ -16,9 +16,9 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
-from django.utils.translation import get_language_from_request
 
 from portal import cache as page_cache
+from portal.locale import reader_language
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ class PageCacheMiddleware:
         variant = "x" if request.headers.get("x-requested-with") else "p"
         raw = f"{request.get_host()}|{request.get_full_path()}"
         digest = hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
-        return f"page:{get_language_from_request(request)}:{variant}:{digest}"
+        return f"page:{reader_language(request)}:{variant}:{digest}"
 
     @staticmethod
     def _is_storable(response) -> bool:
