@@ -53,7 +53,9 @@ def article_structured_data(request, article) -> dict:
     ]
     image = cover_image_url(article) or static(DEFAULT_IMAGE)
     site = absolute_url(request, "/")
-    modified = max(article.updated_at, article.published_at)
+    # A preview of a never-published draft has no publish time yet.
+    published = article.published_at or article.created_at
+    modified = max(article.updated_at, published)
     return {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -64,7 +66,7 @@ def article_structured_data(request, article) -> dict:
         "headline": article.title[:110],
         "description": article.lead,
         "image": [absolute_url(request, image)],
-        "datePublished": article.published_at.isoformat(),
+        "datePublished": published.isoformat(),
         "dateModified": modified.isoformat(),
         "author": authors or [{"@type": "Organization", "name": settings.SITE_NAME, "url": site}],
         "publisher": {

@@ -216,3 +216,19 @@ def test_interface_is_kazakh_whatever_the_browser_asks_until_the_reader_chooses(
     client.cookies["django_language"] = "en"
     html = client.get(story.get_absolute_url()).content.decode()
     assert "Similar news" in html and '<html lang="en">' in html
+
+
+def test_preview_renders_an_unpublished_story_uncached_and_uncounted(rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    from articles.views import render_article_page
+
+    draft = make_article(title="Жоба мақала", status=Article.Status.DRAFT, published_at=None)
+    request = rf.get("/admin/preview/")
+    request.user = AnonymousUser()
+    response = render_article_page(request, draft, preview=True)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Жоба мақала" in html and 'content="noindex, nofollow"' in html
+    assert "pageviews.js" not in html
+    assert "no-cache" in response["Cache-Control"] and "private" in response["Cache-Control"]
