@@ -21,6 +21,11 @@ from django.db.models.functions import Coalesce, RowNumber
 from articles.models import Article, Byline, Tag, TaggedArticle
 from regions.models import Region
 
+# How many of a shared tag's latest stories may compete, and how many of the story's rarest
+# tags count: enough for any real story, bounded for 100,000 stories.
+CANDIDATES_PER_TAG = 200
+MAX_TAGS = 12
+
 
 def bylines_prefetch() -> Prefetch:
     return Prefetch("bylines", queryset=Byline.objects.select_related("author"))
@@ -52,22 +57,22 @@ def article_related_list(article: Article, *, limit: int = 5, tags=None) -> list
     """
     if tags is None:
         tags = article_tags_with_usage(article)
-    weights = {tag.pk: tag_weight(getattr(tag, "usage", 1)) for tag in tags}
+    rarest = sorted(tags, key=lambda tag: getattr(tag, "usage", 1))[:MAX_TAGS]
+    weights = {tag.pk: tag_weight(getattr(tag, "usage", 1)) for tag in rarest}
     published = Article.objects.published().exclude(pk=article.pk)
 
-    # Only stories that can rank at all are scored: those sharing a tag, the region's latest
-    # and the site's latest, so the query stays small however many stories exist.
+    # Only stories that can rank at all are scored: each shared tag's latest stories, the
+    # region's latest and the site's latest. A tag on half the site would otherwise drag
+    # every story into the scoring; each subquery is a short backward index scan.
     candidates = Q(pk__in=published.latest_first().values("pk")[:limit])
     if article.region_id:
-        candidates |= Q(
-            pk__in=published.filter(region_id=article.region_id).latest_first().values("pk")[:limit]
-        )
-    if weights:
-        candidates |= Q(
-            pk__in=TaggedArticle.objects.filter(tag_id__in=weights).values("content_object")
-        )
+        region_latest = published.filter(region_id=article.region_id).latest_first()
+        candidates |= Q(pk__in=region_latest.values("pk")[:limit])
+    for tag_id in weights:
+        tagged = TaggedArticle.objects.filter(tag_id=tag_id).order_by("-content_object_id")
+        candidates |= Q(pk__in=tagged.values("content_object")[:CANDIDATES_PER_TAG])
 
-    queryset = published.filter(candidates).select_related("region")
+    queryset = published.filter(candidates).select_related("region").defer("body")
     if weights:
         queryset = queryset.annotate(
             shared=FilteredRelation("tagged_items", condition=Q(tagged_items__tag_id__in=weights)),
