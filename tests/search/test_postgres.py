@@ -23,6 +23,12 @@ def test_a_small_typo_in_a_title_word_still_finds_the_story():
     assert found("облысынла") == [story]
 
 
+def test_words_sharing_only_an_ending_are_not_typos():
+    make_article(title="Іс-шара барысында марапаттау өтті")
+
+    assert found("облысында") == []
+
+
 def test_short_words_must_match_exactly():
     make_article(title="Ақтөбе облысында мектеп ашылды")
 
