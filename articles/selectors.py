@@ -31,6 +31,11 @@ def bylines_prefetch() -> Prefetch:
     return Prefetch("bylines", queryset=Byline.objects.select_related("author"))
 
 
+def story_cards():
+    """Published stories, newest first, shaped for cards: region joined, the body left out."""
+    return Article.objects.published().select_related("region").defer("body").latest_first()
+
+
 def article_tags_with_usage(article: Article) -> list[Tag]:
     """Return the article's tags, each annotated with ``usage``: how many stories carry it."""
     return list(
@@ -104,7 +109,7 @@ def article_related_list(article: Article, *, limit: int = 5, tags=None) -> list
 
 def featured_list(*, limit: int = 4) -> list[Article]:
     """Lead stories for the home page: featured ones, else simply the latest."""
-    published = Article.objects.published().select_related("region").latest_first()
+    published = story_cards()
     return list(published.filter(is_featured=True)[:limit]) or list(published[:limit])
 
 
@@ -116,6 +121,7 @@ def region_blocks(*, per_region: int = 4) -> list[tuple[Region, list[Article]]]:
     regions = list(Region.objects.active())
     ranked = (
         Article.objects.published()
+        .defer("body")
         .filter(region__in=[r.pk for r in regions])
         .annotate(
             region_rank=Window(

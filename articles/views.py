@@ -11,7 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from articles.models import Article, Tag
-from articles.selectors import article_related_list, article_tags_with_usage, bylines_prefetch
+from articles.selectors import (
+    article_related_list,
+    article_tags_with_usage,
+    bylines_prefetch,
+    story_cards,
+)
 from pageviews.periods import PERIOD_DAYS, normalize_period
 from pageviews.selectors import most_read
 
@@ -91,13 +96,13 @@ def render_list(request, template: str, page: ShowMorePage, context: dict) -> Ht
 
 
 def article_list(request):
-    page = paginate(request, Article.objects.published().select_related("region").latest_first())
+    page = paginate(request, story_cards())
     return render_list(request, "articles/article_list.html", page, {})
 
 
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    stories = Article.objects.published().tagged(tag).select_related("region").latest_first()
+    stories = story_cards().tagged(tag)
     return render_list(
         request, "articles/tag_detail.html", paginate(request, stories), {"tag": tag}
     )

@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from articles.models import Article
+from articles.selectors import story_cards
 from articles.views import paginate, render_list
 from authors.models import Author
 
@@ -21,7 +22,7 @@ def author_list(request):
 
 def author_detail(request, slug):
     author = get_object_or_404(Author.objects.select_related("region"), slug=slug)
-    stories = Article.objects.published().by_author(author).select_related("region").latest_first()
+    stories = story_cards().by_author(author)
     return render_list(
         request, "authors/author_detail.html", paginate(request, stories), {"author": author}
     )

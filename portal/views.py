@@ -13,8 +13,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.static import serve
 
-from articles.models import Article
-from articles.selectors import bylines_prefetch, featured_list, region_blocks
+from articles.selectors import bylines_prefetch, featured_list, region_blocks, story_cards
 from articles.views import PER_PAGE
 
 logger = logging.getLogger(__name__)
@@ -82,9 +81,7 @@ def server_error(request):
 
 def home(request):
     featured = featured_list(limit=4)
-    latest = list(
-        Article.objects.published().select_related("region").latest_first()[: PER_PAGE + 1]
-    )
+    latest = list(story_cards()[: PER_PAGE + 1])
     blocks = region_blocks(per_region=3)
     stories = [*featured, *latest, *(story for _, items in blocks for story in items)]
     prefetch_related_objects(stories, bylines_prefetch())

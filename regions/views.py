@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from articles.models import Article
+from articles.selectors import story_cards
 from articles.views import paginate, render_list
 from pageviews.selectors import most_read
 from regions.models import Region
@@ -19,7 +20,7 @@ def region_list(request):
 def region_detail(request, slug):
     # Inactive regions leave the menus, but their pages and stories stay online.
     region = get_object_or_404(Region, slug=slug)
-    stories = Article.objects.published().in_region(region).select_related("region").latest_first()
+    stories = story_cards().in_region(region)
     page = paginate(request, stories)
     context = {"region": region}
     if page.number == 1:
