@@ -64,7 +64,7 @@ class _TrigramWordMatch(Func):
     output_field = BooleanField()
 
 
-class _WordSimilarity(Func):
+class _StrictWordSimilarity(Func):
     function = "strict_word_similarity"
     output_field = FloatField()
 
@@ -95,7 +95,7 @@ def _postgres_search(articles: QuerySet[Article], terms: list[str]) -> QuerySet[
             search=SEARCH_VECTOR,
             # Any-term query: a story matching more terms exactly ranks higher.
             rank=SearchRank(SEARCH_VECTOR, _prefix_query(terms, "|")),
-            similarity=_WordSimilarity(Value(" ".join(terms)), F("title")),
+            similarity=_StrictWordSimilarity(Value(" ".join(terms)), F("title")),
         )
         .filter(postgres_match(terms))
         .order_by("-rank", "-similarity", "-published_at", "-id")

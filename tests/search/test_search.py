@@ -200,6 +200,15 @@ def test_partial_search_answers_only_the_list_items(client):
     assert stories[-1].get_absolute_url() in content
 
 
+def test_partial_search_items_are_highlighted_too(client):
+    make_article(title="Көктемгі егін")
+
+    response = client.get(SEARCH_URL, {"q": "егін"}, HTTP_X_REQUESTED_WITH="fetch")
+
+    assert "<mark>егін</mark>" in response.content.decode()
+    assert "<html" not in response.content.decode()
+
+
 def test_partial_search_without_a_query_answers_an_empty_list(client):
     response = client.get(SEARCH_URL, {"partial": 1})
 
