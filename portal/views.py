@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from django.views.static import serve
 
 from articles.selectors import bylines_prefetch, featured_list, region_blocks, story_cards
-from articles.views import PER_PAGE
+from articles.views import PER_PAGE, article_list, wants_partial
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +80,9 @@ def server_error(request):
 
 
 def home(request):
+    if wants_partial(request):
+        # The home page's "Show more" continues the latest news: answer with those items.
+        return article_list(request)
     featured = featured_list(limit=4)
     latest = list(story_cards()[: PER_PAGE + 1])
     blocks = region_blocks(per_region=3)

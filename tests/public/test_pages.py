@@ -232,3 +232,9 @@ def test_preview_renders_an_unpublished_story_uncached_and_uncounted(rf):
     assert "Жоба мақала" in html and 'content="noindex, nofollow"' in html
     assert "pageviews.js" not in html
     assert "no-cache" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_home_partial_answers_the_latest_news_items(client):
+    make_articles(3)
+    html = client.get("/?partial=1").content.decode().strip()
+    assert html.startswith("<li") and len(items(html)) == 3
