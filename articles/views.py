@@ -24,8 +24,10 @@ PER_PAGE = 12
 # Saves within minutes of publishing are the publishing itself, not a later correction.
 EDIT_GRACE = timedelta(minutes=10)
 TOP_PER_PAGE = 20
-# Deeper pages are a crawler trap and make huge OFFSETs; nobody presses "Show more" 500 times.
-MAX_PAGE = 500
+# Most-read pages rank everything up to the page asked for, so they stop at 500 stories.
+TOP_MAX_PAGE = 25
+# Bounds the OFFSET a request can ask for (120,000 stories deep is far past any reader).
+MAX_PAGE = 10_000
 PERIOD_LABELS = {
     "day": pgettext_lazy("most read period", "Today"),
     "week": pgettext_lazy("most read period", "Week"),
@@ -111,6 +113,8 @@ def tag_detail(request, slug):
 def top(request):
     period = normalize_period(request.GET.get("period"))
     number = page_number(request)
+    if number > TOP_MAX_PAGE:
+        raise Http404(_("No such page."))
     ranked = most_read(period, limit=number * TOP_PER_PAGE + 1)
     items = ranked[(number - 1) * TOP_PER_PAGE : number * TOP_PER_PAGE]
     if not items and number > 1:
