@@ -262,6 +262,13 @@ class Article(models.Model):
             images.validate_cover_image(self.cover_image.file)
             clean = images.strip_metadata(self.cover_image.file)
             self.cover_image.save(clean.name, clean, save=False)
+        if not self._state.adding and not args and not kwargs.get("force_insert"):
+            # view_count changes only by atomic counting; an instance loaded before some reads
+            # (an admin form, a service) must not write its stale number back.
+            kwargs.setdefault(
+                "update_fields",
+                [f.name for f in self._meta.concrete_fields if f.name not in ("id", "view_count")],
+            )
         super().save(*args, **kwargs)
         self._loaded_title = self.title
         if new_cover:
