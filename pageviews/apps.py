@@ -8,12 +8,13 @@ class PageviewsConfig(AppConfig):
     verbose_name = _("Page views")
 
     def ready(self):
-        from pageviews.generation import bump_on_article_change
+        from pageviews.signals import article_changed
 
-        # Cache invalidation only: a publish, unpublish or edit makes most-read fresh at once.
+        # Cache invalidation only: a publish, unpublish or edit is seen by counting and
+        # most-read at once.
         post_save.connect(
-            bump_on_article_change, sender="articles.Article", dispatch_uid="pageviews.saved"
+            article_changed, sender="articles.Article", dispatch_uid="pageviews.saved"
         )
         post_delete.connect(
-            bump_on_article_change, sender="articles.Article", dispatch_uid="pageviews.deleted"
+            article_changed, sender="articles.Article", dispatch_uid="pageviews.deleted"
         )

@@ -1,6 +1,8 @@
 """The Redis side of counting: the 30-minute reader memory and the buffer of counted reads.
 
 Keys (``pv`` is PAGEVIEWS_REDIS_PREFIX):
+- ``pv:live:<article>``: the article is published (checked in the database a moment ago);
+  dropped when the article is saved or deleted, and expires after a minute anyway.
 - ``pv:seen:<article>:<reader>``: a reader read the article; expires after 30 minutes.
 - ``pv:buffer``: hash ``"<article id>:<yyyy-mm-dd>" -> reads`` not yet in the database.
 - ``pv:since``: when the oldest read in the buffer arrived (unix seconds).
@@ -19,8 +21,14 @@ from django.conf import settings
 
 from pageviews import conf
 
-# Remember the reader and count the read in one round trip and one atomic step.
+COUNTED, SEEN, UNKNOWN = 1, 0, -1
+
+# Check the article is live, remember the reader and count the read: one round trip, one
+# atomic step. ARGV[4] = "1" when the caller has just checked the article in the database.
 COUNT_SCRIPT = """
+if ARGV[4] ~= '1' and redis.call('EXISTS', KEYS[4]) == 0 then
+  return {-1, false}
+end
 local counted = 0
 if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
   redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
@@ -71,21 +79,34 @@ def client() -> redis.Redis | None:
 
 
 def count(
-    *, article_id: int, reader: str, day: date, now: float | None = None
-) -> tuple[bool, float]:
-    """Count a read unless the reader read it lately; return (counted, buffer start time)."""
+    *, article_id: int, reader: str, day: date, checked: bool = False, now: float | None = None
+) -> tuple[int, float]:
+    """Count a read unless the reader read it lately or the article is not known to be live.
+
+    Return (COUNTED, SEEN or UNKNOWN; the buffer's start time).
+    """
     now = time.time() if now is None else now
-    counted, since = client().eval(
+    status, since = client().eval(
         COUNT_SCRIPT,
-        3,
+        4,
         key("seen", article_id, reader),
         key("buffer"),
         key("since"),
+        key("live", article_id),
         conf.get("PAGEVIEWS_DEDUPE_SECONDS"),
         f"{article_id}:{day.isoformat()}",
         int(now),  # rounded down: never "younger" than it is
+        "1" if checked else "0",
     )
-    return bool(counted), float(since) if since else 0.0
+    return status, float(since) if since else 0.0
+
+
+def remember_live(article_id: int) -> None:
+    client().set(key("live", article_id), "1", ex=60)
+
+
+def forget_live(article_id: int) -> None:
+    client().delete(key("live", article_id))
 
 
 def is_due(*, now: float | None = None) -> bool:

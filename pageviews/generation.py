@@ -36,7 +36,3 @@ def bump() -> None:
         cache.add(KEY, time.time_ns(), timeout=None)
     except Exception:
         logger.warning("pageviews: could not bump the most-read generation", exc_info=True)
-
-
-def bump_on_article_change(sender, **kwargs) -> None:
-    bump()

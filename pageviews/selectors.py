@@ -14,9 +14,9 @@ from pageviews.periods import normalize_period, period_start, today
 logger = logging.getLogger(__name__)
 
 
-def article_is_countable(article_id: int) -> bool:
+def article_is_countable(article_id: int, *, at=None) -> bool:
     """Reads count only for stories the public can see (not drafts, not scheduled)."""
-    return Article.objects.published().filter(pk=article_id).exists()
+    return Article.objects.published(at=at).filter(pk=article_id).exists()
 
 
 def most_read(period: str = "week", limit: int = 5, region=None, *, day: date | None = None):

@@ -18,6 +18,7 @@ from articles.models import Article
 from pageviews import buffer, conf, generation
 from pageviews.models import AppliedFlush, DailyPageViews, ReaderMark
 from pageviews.periods import today
+from pageviews.selectors import article_is_countable
 
 logger = logging.getLogger(__name__)
 
@@ -29,37 +30,109 @@ def pageview_record(*, article_id: int, day: date, by: int = 1) -> None:
     DailyPageViews.objects.upsert_increment(article_id=article_id, day=day, by=by)
 
 
-def pageview_count(*, article_id: int, reader: str, at: datetime | None = None) -> bool:
+def pageview_count(*, article_id: int, reader: str, at: datetime | None = None) -> bool | None:
     """Count one read of a published article unless ``reader`` read it in the last 30 minutes.
 
-    Return whether it was counted. With Redis the read waits in the buffer for the next
-    flush; without Redis, or while Redis does not answer, it goes straight to the database.
+    Return True when counted, False for the same reader again, None when the article is not
+    published (nothing counted). With Redis the read waits in the buffer for the next flush;
+    without Redis, or while Redis does not answer, it goes straight to the database.
     """
     at = at or timezone.now()
     day = today(at=at)
     if settings.REDIS_URL and _redis_usable():
         try:
-            counted, since = buffer.count(article_id=article_id, reader=reader, day=day)
+            return _count_in_redis(article_id=article_id, reader=reader, day=day)
         except redis.RedisError:
             _redis_failed()
-        else:
-            if counted and time.time() - since >= conf.get("PAGEVIEWS_FLUSH_AFTER_SECONDS"):
-                pageviews_flush_if_due()
-            return counted
+    if connection.vendor == "postgresql":
+        return _count_in_one_statement(article_id=article_id, reader=reader, at=at, day=day)
     return _count_in_database(article_id=article_id, reader=reader, at=at, day=day)
 
 
-def _count_in_database(*, article_id: int, reader: str, at: datetime, day: date) -> bool:
+def _count_in_redis(*, article_id: int, reader: str, day: date) -> bool | None:
+    status, since = buffer.count(article_id=article_id, reader=reader, day=day)
+    if status == buffer.UNKNOWN:
+        if not article_is_countable(article_id):
+            return None
+        buffer.remember_live(article_id)
+        status, since = buffer.count(article_id=article_id, reader=reader, day=day, checked=True)
+    if status == buffer.COUNTED and time.time() - since >= conf.get(
+        "PAGEVIEWS_FLUSH_AFTER_SECONDS"
+    ):
+        pageviews_flush_if_due()
+    return status == buffer.COUNTED
+
+
+def _count_in_database(*, article_id: int, reader: str, at: datetime, day: date) -> bool | None:
     expires_at = at + timedelta(seconds=conf.get("PAGEVIEWS_DEDUPE_SECONDS"))
     with transaction.atomic():
+        if not article_is_countable(article_id, at=at):
+            return None
         counted = ReaderMark.objects.claim(
             reader=reader, article_id=article_id, now=at, expires_at=expires_at
         )
         if counted:
             pageview_record(article_id=article_id, day=day)
+    _maybe_prune(at)
+    return counted
+
+
+def _count_in_one_statement(
+    *, article_id: int, reader: str, at: datetime, day: date
+) -> bool | None:
+    """The database path on PostgreSQL: check, remember, count, in one round trip.
+
+    The same steps as ``_count_in_database``, as data-modifying CTEs of one statement, so a
+    read costs one round trip and one commit instead of six. The commit does not wait for
+    the disk (synchronous_commit off for this statement only): a crash of the database
+    server may lose the last fraction of a second of reads, never corrupt or double them.
+    """
+    live_sql, live_params = (
+        Article.objects.published(at=at).filter(pk=article_id).values("pk").query.sql_with_params()
+    )
+    quote = connection.ops.quote_name
+    article = quote(Article._meta.db_table)
+    mark = quote(ReaderMark._meta.db_table)
+    daily = quote(DailyPageViews._meta.db_table)
+    expires_at = at + timedelta(seconds=conf.get("PAGEVIEWS_DEDUPE_SECONDS"))
+    sql = f"""
+        WITH live (id) AS ({live_sql}),
+        mark AS (
+            INSERT INTO {mark} (reader, article_id, expires_at)
+            SELECT %s, live.id, %s FROM live
+            ON CONFLICT (reader, article_id) DO UPDATE SET expires_at = EXCLUDED.expires_at
+            WHERE {mark}.expires_at <= %s
+            RETURNING article_id
+        ),
+        total AS (
+            UPDATE {article} SET view_count = view_count + 1
+            WHERE id IN (SELECT article_id FROM mark) RETURNING id
+        ),
+        daily AS (
+            INSERT INTO {daily} (article_id, day, count) SELECT article_id, %s, 1 FROM mark
+            ON CONFLICT (article_id, day) DO UPDATE SET count = {daily}.count + 1
+            RETURNING article_id
+        )
+        SELECT (SELECT count(*) FROM live), (SELECT count(*) FROM total),
+               (SELECT count(*) FROM daily),
+               set_config('synchronous_commit',
+                          coalesce(%s, current_setting('synchronous_commit')), true)
+    """
+    # Inside a caller's transaction the setting would reach the caller's commit: keep it.
+    durable = conf.get("PAGEVIEWS_DURABLE_COMMIT") or connection.in_atomic_block
+    commit_mode = None if durable else "off"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*live_params, reader, expires_at, at, day, commit_mode])
+        live, total, daily_rows = cursor.fetchone()[:3]
+    if not live:
+        return None
+    _maybe_prune(at)
+    return bool(total and daily_rows)
+
+
+def _maybe_prune(at: datetime) -> None:
     if random.random() < 0.002:
         reader_marks_prune(now=at)
-    return counted
 
 
 def reader_marks_prune(*, now: datetime | None = None) -> int:

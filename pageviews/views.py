@@ -31,11 +31,14 @@ def record(request, article_id):
     try:
         pk = _article_pk(article_id)
         reader_id = _reader_id_from_body(request)
-        if not article_is_countable(pk):
-            raise BadBeacon(404)
-        if not_counted_reason(request) is None:
+        if not_counted_reason(request) is not None:
+            if not article_is_countable(pk):
+                raise BadBeacon(404)
+        else:
             services.flusher_start()
-            services.pageview_count(article_id=pk, reader=reader_key(request, reader_id=reader_id))
+            reader = reader_key(request, reader_id=reader_id)
+            if services.pageview_count(article_id=pk, reader=reader) is None:
+                raise BadBeacon(404)
     except BadBeacon as bad:
         return _no_store(HttpResponse(status=bad.status))
     except Exception:

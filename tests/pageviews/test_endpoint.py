@@ -295,3 +295,14 @@ def test_redis_down_falls_back_to_the_database_and_keeps_counting(client, settin
     assert beacon(client, article, reader).status_code == 204  # the dedupe falls back too
 
     assert reads_of(article) == (2, 2)
+
+
+def test_an_article_unpublished_after_a_read_is_404_for_the_same_reader(client):
+    article = make_article()
+    assert beacon(client, article).status_code == 204
+
+    article.status = Article.Status.DRAFT
+    article.save()
+
+    assert beacon(client, article).status_code == 404
+    assert reads_of(article) == (1, 1)

@@ -259,3 +259,24 @@ def test_two_flushes_at_once_apply_every_read_exactly_once(monkeypatch):
     assert sum(result.reads for result in results) == 20
     assert totals(articles) == [(4, 4)] * 5
     assert AppliedFlush.objects.count() == 3
+
+
+def test_an_unpublished_article_stops_counting_at_once_with_redis(client):
+    article = make_article()
+    reader = new_reader()
+    assert beacon(client, article, reader).status_code == 204
+
+    article.status = Article.Status.DRAFT
+    article.save()
+
+    assert beacon(client, article, reader).status_code == 404
+    assert beacon(client, article, new_reader()).status_code == 404
+    pageviews_flush()
+    assert totals([article]) == [(1, 1)]
+
+
+def test_a_scheduled_article_is_not_counted_through_redis(client, redis_client):
+    article = make_article(published_at=services.timezone.now() + timedelta(minutes=5))
+
+    assert beacon(client, article, new_reader()).status_code == 404
+    assert not redis_client.exists("pv:buffer")
