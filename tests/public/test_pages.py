@@ -238,3 +238,23 @@ def test_home_partial_answers_the_latest_news_items(client):
     make_articles(3)
     html = client.get("/?partial=1").content.decode().strip()
     assert html.startswith("<li") and len(items(html)) == 3
+
+
+@pytest.mark.parametrize("url", ["/news/", "/regions/almaty/", "/tags/qogam/"])
+def test_main_holds_only_the_listed_stories_while_top_news_sits_beside_it(client, url):
+    import re
+
+    from pageviews.models import DailyPageViews
+
+    listed = make_articles(2, region=region("almaty"), tags=["Қоғам"])
+    elsewhere = make_article(region=region("astana"))
+    DailyPageViews.objects.create(article=elsewhere, day=timezone.localdate(), count=9)
+    html = client.get(url).content.decode()
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
+    links = re.findall(r'href="(/news/\d+/[^"]+)"', main)
+    expected = [s.get_absolute_url() for s in listed]
+    if url == "/news/":
+        expected = [elsewhere.get_absolute_url(), *expected]
+    assert list(dict.fromkeys(links)) == expected
+    if url != "/regions/almaty/":
+        assert "Топ жаңалықтар" in html.split("</main>", 1)[1]
