@@ -18,6 +18,10 @@ def serious_violations(page):
 @pytest.mark.parametrize("width", [390, 1280])
 def test_home_article_and_list_pages_have_no_serious_accessibility_violation(page, site, width):  # noqa: F811
     page.set_viewport_size({"width": width, "height": 900})
-    for url in ("/", site[0].get_absolute_url(), "/news/", "/regions/almaty/", "/top/"):
+    pages = [
+        "/", site[0].get_absolute_url(), "/news/", "/regions/", "/regions/almaty/", "/top/",
+        "/tags/qogam/", "/authors/ermek-sakhariev/", "/authors/", "/no-such-page/",
+    ]  # fmt: skip
+    for url in pages:
         page.goto(url)
         assert serious_violations(page) == [], url
