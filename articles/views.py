@@ -50,7 +50,7 @@ class ShowMorePage:
 def page_number(request) -> int:
     """Return the requested ``?page=`` (1 when absent); 404 when it is not a usable number."""
     raw = request.GET.get("page", "").strip() or "1"
-    if not raw.isdigit() or len(raw) > 6:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:
         raise Http404(_("No such page."))
     number = int(raw)
     if not 1 <= number <= MAX_PAGE:

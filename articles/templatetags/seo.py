@@ -94,7 +94,7 @@ def canonical_url(context):
     if request.GET.get("period") in PERIOD_DAYS:
         kept["period"] = request.GET["period"]
     page = request.GET.get("page", "")
-    if page.isdigit() and page != "1":
+    if page.isascii() and page.isdigit() and page.lstrip("0") not in ("", "1"):
         kept["page"] = page
     return absolute_url(request, request.path + (f"?{urlencode(kept)}" if kept else ""))
 

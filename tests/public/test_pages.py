@@ -72,7 +72,7 @@ def test_partial_tells_the_script_where_the_next_items_are(client):
     assert client.get("/news/?page=2&partial=1")["X-Next-Url"] == ""
 
 
-@pytest.mark.parametrize("page", ["abc", "0", "-1", "99", "1.5", "9" * 30, ""])
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "99", "1.5", "9" * 30, "", "²", "١", "%00"])
 def test_bad_page_numbers_answer_404_never_500(client, page):
     make_articles(3)
     expected = 200 if page == "" else 404
@@ -258,3 +258,10 @@ def test_main_holds_only_the_listed_stories_while_top_news_sits_beside_it(client
     assert list(dict.fromkeys(links)) == expected
     if url != "/regions/almaty/":
         assert "Топ жаңалықтар" in html.split("</main>", 1)[1]
+
+
+@pytest.mark.parametrize(
+    "url", ["/news/99999999999999999999999/x/", "/news/99999999999999999999999/", "/news/0/x/"]
+)
+def test_absurd_article_ids_answer_404(client, url):
+    assert client.get(url).status_code == 404
