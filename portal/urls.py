@@ -1,3 +1,5 @@
+import os
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
@@ -34,3 +36,8 @@ if settings.SERVE_MEDIA:
 
 handler404 = "portal.views.page_not_found"
 handler500 = "portal.views.server_error"
+
+if os.environ.get("BENCH_VIEWS") == "1":  # the benchmark's fixed-size page (bench/site.py) only
+    from bench.views import fixed_page
+
+    urlpatterns += [path("bench/fixed/", fixed_page)]
