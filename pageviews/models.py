@@ -82,7 +82,9 @@ class ReaderMark(models.Model):
     """The 30-minute "same reader" memory when there is no Redis: shared by every worker."""
 
     reader = models.CharField(_("reader hash"), max_length=64)
-    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
+    # A plain number, not a foreign key: a key would add an index write and a lock on the
+    # article row to every counted read; marks of a deleted article simply expire.
+    article_id = models.BigIntegerField(_("article id"))
     expires_at = models.DateTimeField(_("expires at"), db_index=True)
 
     objects = ReaderMarkQuerySet.as_manager()
@@ -91,7 +93,7 @@ class ReaderMark(models.Model):
         verbose_name = _("recent reader")
         verbose_name_plural = _("recent readers")
         constraints = [
-            models.UniqueConstraint(fields=["reader", "article"], name="unique_reader_article")
+            models.UniqueConstraint(fields=["reader", "article_id"], name="unique_reader_article")
         ]
 
     def __str__(self):
