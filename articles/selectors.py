@@ -1,7 +1,9 @@
 """Reads for the public pages that span models: related stories, home blocks, listings."""
 
+import logging
 import math
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Case,
@@ -21,12 +23,17 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, RowNumber
 
 from articles.models import Article, Byline, Tag, TaggedArticle
+from portal import cache as page_cache
 from regions.models import Region
+
+logger = logging.getLogger(__name__)
 
 # How many of a shared tag's latest stories may compete, and how many of the story's rarest
 # tags count: enough for any real story, bounded for 100,000 stories.
 CANDIDATES_PER_TAG = 200
 MAX_TAGS = 12
+# Ranked ids live this long at most; a content change makes them stale at once anyway.
+RELATED_CACHE_SECONDS = 3600
 
 
 def bylines_prefetch() -> Prefetch:
@@ -77,7 +84,33 @@ def article_related_list(article: Article, *, limit: int = 5, tags=None) -> list
     when too few share anything, the latest stories fill the list. Never the article itself.
     ``tags`` may pass ``article_tags_with_usage(article)`` when the caller already has it.
     Regions and bylines are not loaded here: callers prefetch them with their own stories.
+
+    The ranked ids are kept in the cache under the site's content generation, which any
+    publish, unpublish or tag edit moves, so a repeat costs one lookup by primary key.
     """
+    key = f"related:{article.pk}:{limit}"
+    try:
+        generation, values = page_cache.current([key])
+    except Exception:  # no cache server: rank every time
+        logger.warning("related: the cache does not answer", exc_info=True)
+        generation, values = None, {}
+    entry = values.get(key)
+    if generation is not None and entry is not None and entry[0] == generation:
+        stories = (
+            Article.objects.published().select_related("region").defer("body").in_bulk(entry[1])
+        )
+        if len(stories) == len(entry[1]):
+            return [stories[pk] for pk in entry[1]]
+    related = _article_related_ranked(article, limit=limit, tags=tags)
+    if generation is not None:
+        try:
+            cache.set(key, (generation, [story.pk for story in related]), RELATED_CACHE_SECONDS)
+        except Exception:
+            logger.warning("related: could not cache %s", key, exc_info=True)
+    return related
+
+
+def _article_related_ranked(article: Article, *, limit: int, tags) -> list[Article]:
     if tags is None:
         tags = article_tags_with_usage(article)
     rarest = sorted(tags, key=lambda tag: getattr(tag, "usage", 1))[:MAX_TAGS]
