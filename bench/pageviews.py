@@ -382,9 +382,37 @@ def phase(args, article_ids: list[int], *, redis_url: str | None) -> list[Run]:
             run.stored = stored_counts()
             run.ceiling = ceiling.rate
             runs.append(run)
+        if redis_url:
+            freshness(server.port, article_ids[-1], redis_url)
     finally:
         server.stop()
     return runs
+
+
+def freshness(port: int, article_id: int, redis_url: str) -> None:
+    """One read, no flush command: how long until the site has flushed it by itself?"""
+    import http.client
+
+    import redis
+
+    reset_counts()
+    redis.Redis.from_url(redis_url).flushdb()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request(
+        "POST", f"/pageviews/{article_id}/", body=str(uuid.uuid4()), headers={"User-Agent": BROWSER}
+    )
+    status = connection.getresponse().status
+    connection.close()
+    started = time.monotonic()
+    while time.monotonic() - started < 120:
+        if stored_counts() == (1, 1):
+            print(
+                f"\nfreshness: one read ({status}) was in the database after "
+                f"{time.monotonic() - started:.0f} s without any flush command (limit 90 s)"
+            )
+            return
+        time.sleep(1)
+    print("\nfreshness: MISS, the read was not flushed within 120 s")
 
 
 def report(runs: list[Run]) -> None:
