@@ -406,9 +406,9 @@ def freshness(port: int, article_id: int, redis_url: str) -> None:
     started = time.monotonic()
     while time.monotonic() - started < 120:
         if stored_counts() == (1, 1):
+            FRESHNESS.append(time.monotonic() - started)
             print(
-                f"\nfreshness: one read ({status}) was in the database after "
-                f"{time.monotonic() - started:.0f} s without any flush command (limit 90 s)"
+                f"freshness: a read ({status}) was flushed by the site after {FRESHNESS[-1]:.0f} s"
             )
             return
         time.sleep(1)
@@ -455,7 +455,10 @@ def verdict(runs: list[Run]) -> bool:
             checks.append((f"{run.name}: stored == 204 answers", None, run.exact))
     for seconds in FRESHNESS:
         passed = seconds is not None and seconds <= 90
-        checks.append(("with Redis, a read is flushed by the site within 90 s", None, passed))
+        shown = f"{seconds:.0f} s" if seconds is not None else "not within 120 s"
+        checks.append(
+            (f"with Redis, a read is flushed by the site within 90 s ({shown})", None, passed)
+        )
     print()
     for text, value, passed in checks:
         shown = f" ({value:.2f})" if value is not None else ""
