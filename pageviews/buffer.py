@@ -6,7 +6,8 @@ Keys (``pv`` is PAGEVIEWS_REDIS_PREFIX):
 - ``pv:seen:<article>:<reader>``: a reader read the article; expires after 30 minutes.
 - ``pv:buffer``: hash ``"<article id>:<yyyy-mm-dd>" -> reads`` not yet in the database.
 - ``pv:since``: when the oldest read in the buffer arrived (unix seconds).
-- ``pv:flush:<id>``: a buffer renamed by a flush; ``pv:pending`` lists those not yet done.
+- ``pv:flush:<id>``: a buffer renamed by a flush; ``pv:pending`` lists those not yet done;
+  ``pv:flush:<id>:size`` the batch size it is cut into (batch ids are its slices).
 - ``pv:lock``: taken by the worker flushing because the buffer is due.
 """
 
@@ -138,10 +139,18 @@ def read_flush(flush_key: str) -> list[BufferedRead]:
     return sorted(reads, key=lambda read: (read.article_id, read.day))
 
 
+def batch_size_for(flush_key: str, wanted: int) -> int:
+    """The batch size this renamed buffer was first cut with, so every run cuts it alike."""
+    r = client()
+    size_key = flush_key + ":size"
+    r.set(size_key, wanted, nx=True)
+    return int(r.get(size_key) or wanted)
+
+
 def forget_flush(flush_key: str) -> None:
     """Drop a renamed buffer once every batch of it is committed to the database."""
     r = client()
-    r.delete(flush_key)
+    r.delete(flush_key, flush_key + ":size")
     r.srem(key("pending"), flush_key)
 
 
