@@ -192,8 +192,9 @@ def pageviews_flush(*, batch_size: int | None = None) -> FlushResult:
         return result
     batch_size = batch_size or conf.get("PAGEVIEWS_FLUSH_BATCH_SIZE")
     for flush_key in buffer.swap():
-        reads = buffer.read_flush(flush_key)
+        # The size first: once a concurrent flush has dropped the buffer, the read is empty.
         size = buffer.batch_size_for(flush_key, batch_size)
+        reads = buffer.read_flush(flush_key)
         for number, batch in enumerate(_batched(reads, size)):
             applied = _apply_batch(f"{flush_key.rsplit(':', 1)[-1]}:{number}", batch)
             result.batches += applied > 0
