@@ -43,6 +43,11 @@ def pageview_count(*, article_id: int, reader: str, at: datetime | None = None) 
     if settings.REDIS_URL and _redis_usable():
         try:
             return _count_in_redis(article_id=article_id, reader=reader, day=day)
+        except redis.TimeoutError:
+            # Redis may have counted it before going quiet: losing this one read is better
+            # than counting it twice.
+            _redis_failed()
+            return False
         except redis.RedisError:
             _redis_failed()
     if connection.vendor == "postgresql":
@@ -307,6 +312,8 @@ _flusher_lock = threading.Lock()
 def flusher_start() -> None:
     """Start this process's background flusher once, so numbers move without cron or traffic."""
     global _flusher_pid
+    if _flusher_pid == os.getpid():
+        return
     if not settings.REDIS_URL or not conf.get("PAGEVIEWS_FLUSH_THREAD"):
         return
     with _flusher_lock:

@@ -306,3 +306,20 @@ def test_an_article_unpublished_after_a_read_is_404_for_the_same_reader(client):
 
     assert beacon(client, article).status_code == 404
     assert reads_of(article) == (1, 1)
+
+
+def test_a_redis_timeout_is_not_counted_again_in_the_database(client, settings, monkeypatch):
+    import redis
+
+    from pageviews import buffer
+
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    article = make_article()
+
+    def quiet(**kwargs):
+        raise redis.TimeoutError("Redis may or may not have counted it")
+
+    monkeypatch.setattr(buffer, "count", quiet)
+
+    assert beacon(client, article, new_reader()).status_code == 204
+    assert reads_of(article) == (0, 0)
