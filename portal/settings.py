@@ -229,6 +229,14 @@ SESSION_COOKIE_HTTPONLY = True
 # --- Apps -----------------------------------------------------------------------------------
 TAGGIT_CASE_INSENSITIVE = True
 
+# --- PAGEVIEWS (counting reads; every default is in pageviews/conf.py) ----------------------
+# Behind a reverse proxy the reader's IP is in a header the proxy sets, e.g.
+# HTTP_X_FORWARDED_FOR; it names readers who send no reader id (no script, no cookies).
+PAGEVIEWS_CLIENT_IP_HEADER = os.environ.get("PAGEVIEWS_CLIENT_IP_HEADER", "").strip()
+# How old the Redis buffer may get before the site flushes it by itself (seconds).
+PAGEVIEWS_FLUSH_AFTER_SECONDS = env_int("PAGEVIEWS_FLUSH_AFTER_SECONDS", 30)
+# --- end PAGEVIEWS --------------------------------------------------------------------------
+
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
