@@ -28,8 +28,9 @@ def parse_reader_id(value: str) -> str | None:
 def client_ip(request) -> str:
     header = conf.get("PAGEVIEWS_CLIENT_IP_HEADER")
     if header and request.META.get(header):
-        # The proxy appends the address it saw; the first entry is the reader's own.
-        return request.META[header].split(",")[0].strip()
+        # Our proxy appends the address it saw as the last entry; earlier ones are whatever
+        # the client claimed.
+        return request.META[header].split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "")
 
 

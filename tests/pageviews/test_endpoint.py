@@ -323,3 +323,14 @@ def test_a_redis_timeout_is_not_counted_again_in_the_database(client, settings, 
 
     assert beacon(client, article, new_reader()).status_code == 204
     assert reads_of(article) == (0, 0)
+
+
+def test_behind_a_proxy_the_reader_is_the_address_the_proxy_saw(client, settings):
+    settings.PAGEVIEWS_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    article = make_article()
+
+    beacon(client, article, HTTP_X_FORWARDED_FOR="1.1.1.1, 198.51.100.7")
+    beacon(client, article, HTTP_X_FORWARDED_FOR="2.2.2.2, 198.51.100.7")  # a spoofed start
+    beacon(client, article, HTTP_X_FORWARDED_FOR="198.51.100.8")
+
+    assert reads_of(article) == (2, 2)
