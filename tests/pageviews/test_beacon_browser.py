@@ -27,7 +27,7 @@ def reads(article) -> int:
 
 
 def test_a_page_view_sends_one_beacon_with_a_first_party_reader_cookie(browser, live_server):  # noqa: F811
-    article = make_article()
+    article = make_article(region=None)
     # A headless browser says "HeadlessChrome", which is rightly a bot: pose as a reader.
     context = browser.new_context(base_url=live_server.url, user_agent=BROWSER)
     page = context.new_page()

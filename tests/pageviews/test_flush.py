@@ -226,7 +226,7 @@ def test_flush_pageviews_without_redis_does_nothing_and_exits_cleanly(settings, 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_flushes_at_once_apply_every_read_exactly_once(monkeypatch):
-    articles = make_articles(5)
+    articles = make_articles(5, region=None)
     count_reads(articles, 4)
     both_read = threading.Barrier(2, timeout=10)
     real_read = buffer.read_flush
