@@ -188,7 +188,33 @@ def region_blocks(*, per_region: int = 4) -> list[tuple[Region, list[Article]]]:
     Regions without published stories are left out.
     """
     regions = list(Region.objects.active())
-    ranked = (
+    if not regions:
+        return []
+    if connection.features.supports_slicing_ordering_in_compound:
+        # One short index scan per region (article_published_region), glued with UNION ALL:
+        # a window over every published story sorted 100,000 rows for 80 cards (~300 ms).
+        latest = Article.objects.published().defer("body").latest_first()
+        parts = [latest.filter(region_id=region.pk)[:per_region] for region in regions]
+        ranked = parts[0].union(*parts[1:], all=True)
+    else:
+        ranked = _region_blocks_ranked(regions, per_region)
+    by_region: dict[int, list[Article]] = {}
+    for story in ranked:
+        by_region.setdefault(story.region_id, []).append(story)
+    blocks = []
+    for region in regions:
+        stories = by_region.get(region.pk)
+        if stories:
+            # UNION ALL promises no order of its own.
+            stories.sort(key=lambda story: (story.published_at, story.pk), reverse=True)
+            for story in stories:
+                story.region = region  # already loaded: no query per card
+            blocks.append((region, stories))
+    return blocks
+
+
+def _region_blocks_ranked(regions, per_region: int):
+    return (
         Article.objects.published()
         .defer("body")
         .filter(region__in=[r.pk for r in regions])
@@ -202,14 +228,3 @@ def region_blocks(*, per_region: int = 4) -> list[tuple[Region, list[Article]]]:
         .filter(region_rank__lte=per_region)
         .order_by("region_id", "region_rank")
     )
-    by_region: dict[int, list[Article]] = {}
-    for story in ranked:
-        by_region.setdefault(story.region_id, []).append(story)
-    blocks = []
-    for region in regions:
-        stories = by_region.get(region.pk)
-        if stories:
-            for story in stories:
-                story.region = region  # already loaded: no query per card
-            blocks.append((region, stories))
-    return blocks
