@@ -121,11 +121,18 @@ def test_show_more_partial_and_full_page_are_cached_apart(client):
     assert b"<html" not in partial.content
 
 
-def test_languages_are_cached_apart(client, story):
-    kazakh = client.get("/news/", headers={"accept-language": "kk"})
-    russian = client.get("/news/", headers={"accept-language": "ru"})
-    assert 'lang="kk"' in kazakh.content.decode()
-    assert 'lang="ru"' in russian.content.decode()
+def test_languages_are_cached_apart(client, story, settings):
+    kazakh = client.get("/news/").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    russian = client.get("/news/").content.decode()
+    assert 'lang="kk"' in kazakh
+    assert 'lang="ru"' in russian
+
+
+def test_the_browser_language_alone_does_not_split_or_mix_the_cache(client, story, settings):
+    client.get("/news/", headers={"accept-language": "ru"})
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    assert 'lang="ru"' in client.get("/news/").content.decode()
 
 
 def test_counting_endpoint_and_health_are_never_cached(client, story):
