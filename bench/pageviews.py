@@ -7,7 +7,7 @@ fresh reader id per read so every read is counted), and reports counted reads pe
 p50/p99 latency, the ratio to the ceiling (the same gunicorn serving /robots.txt) and
 whether the database ends with exactly as many reads as the endpoint answered 204.
 
-    .venv/bin/python bench/pageviews.py                 # portal_h3_bench, Redis db 14
+    .venv/bin/python bench/pageviews.py      # recreates portal_h3_bench; Redis db 14
     .venv/bin/python bench/pageviews.py --database-url postgres://postgres@127.0.0.1:5432/x \
         --redis-url redis://127.0.0.1:6379/9 --duration 10 --concurrency 300
 
@@ -53,13 +53,16 @@ def parse_args():
     parser.add_argument("--threads", type=int, default=4, help="gunicorn gthread threads")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free loopback port")
     parser.add_argument("--skip-redis", action="store_true")
+    parser.add_argument(
+        "--reuse-database", action="store_true", help="keep the database instead of recreating it"
+    )
     return parser.parse_args()
 
 
 # --- the database ------------------------------------------------------------------------
 
 
-def ensure_database(url: str) -> None:
+def ensure_database(url: str, *, fresh: bool) -> None:
     import psycopg2
     from psycopg2 import sql
 
@@ -74,6 +77,9 @@ def ensure_database(url: str) -> None:
     )
     admin.autocommit = True
     with admin.cursor() as cursor:
+        if fresh:
+            # A new database each run: every run starts from the same, freshly migrated state.
+            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if cursor.fetchone() is None:
             cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
@@ -473,7 +479,7 @@ def verdict(runs: list[Run]) -> bool:
 
 def main() -> int:
     args = parse_args()
-    ensure_database(args.database_url)
+    ensure_database(args.database_url, fresh=not args.reuse_database)
     env = server_env(args, redis_url=None)
     manage(env, "migrate", "--noinput", "-v", "0")
     setup_django(args.database_url)
