@@ -245,13 +245,20 @@ def visit_all(server: Server, urls: list[str], passes: int) -> None:
 
 def measure(server: Server, name: str, urls: list[str], args, *, warm: bool) -> dict:
     check_urls(server, urls)
-    if warm:
-        # Every page once into the shared cache; with the local-memory cache each worker
-        # has its own, so go round as many times as there are workers (a few misses stay).
-        visit_all(server, urls, 1 if args.redis else len(server.worker_rss_mb()) * 2)
-    # Then a short wrk run: connections, database buffers and fragments settle.
-    wrk(server, urls, args.warmup, args)
-    runs = [wrk(server, urls, args.duration, args) for _ in range(args.runs)]
+    passes = 1 if args.redis else len(server.worker_rss_mb()) * 2
+
+    def run(seconds: float) -> dict:
+        if warm:
+            # Every page into the cache right before the run: pages live 60 s, and on a busy
+            # machine the first visit of 500 pages can take longer than that. With the
+            # local-memory cache each worker has its own, so go round once per worker
+            # and then some (a few misses stay).
+            visit_all(server, urls, passes)
+        return wrk(server, urls, seconds, args)
+
+    # A short run first: connections, database buffers and fragments settle.
+    run(args.warmup)
+    runs = [run(args.duration) for _ in range(args.runs)]
     summary = {
         "rps": statistics.median(r["rps"] for r in runs),
         "p50": statistics.median(r["p50"] for r in runs),
