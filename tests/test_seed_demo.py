@@ -97,3 +97,10 @@ def test_demo_covers_have_their_renditions_on_disk(seeded):
     for rendition in article.cover_renditions:
         name = rendition["url"].removeprefix(storage.base_url)
         assert storage.exists(name)
+
+
+def test_pages_cached_before_seeding_show_the_demo_content_afterwards(client, media_root):
+    most_read_ever = TOP_STORIES[2][0]
+    assert most_read_ever not in client.get("/top/?period=all").content.decode()
+    call_command("seed_demo", articles=5, verbosity=0)
+    assert most_read_ever in client.get("/top/?period=all").content.decode()

@@ -60,12 +60,12 @@ class Command(BaseCommand):
 
 
 def _refresh_page_cache():
-    # Bulk inserts send no signals, so the page cache learns about them here.
-    try:
-        from portal.cache import bump_generation
-    except ImportError:
-        return
+    # Bulk inserts send no signals, so the page cache and Top news learn about them here.
+    from pageviews import generation
+    from portal.cache import bump_generation
+
     bump_generation()
+    generation.bump()
 
 
 class DemoSeeder:
