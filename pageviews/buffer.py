@@ -75,6 +75,12 @@ def _client_for(url: str) -> redis.Redis:
     )
 
 
+@functools.lru_cache(maxsize=32)
+def _script(url: str, source: str):
+    # Sent by its hash (EVALSHA), not as text on every read.
+    return _client_for(url).register_script(source)
+
+
 def client() -> redis.Redis | None:
     return _client_for(settings.REDIS_URL) if settings.REDIS_URL else None
 
@@ -87,17 +93,19 @@ def count(
     Return (COUNTED, SEEN or UNKNOWN; the buffer's start time).
     """
     now = time.time() if now is None else now
-    status, since = client().eval(
-        COUNT_SCRIPT,
-        4,
-        key("seen", article_id, reader),
-        key("buffer"),
-        key("since"),
-        key("live", article_id),
-        conf.get("PAGEVIEWS_DEDUPE_SECONDS"),
-        f"{article_id}:{day.isoformat()}",
-        int(now),  # rounded down: never "younger" than it is
-        "1" if checked else "0",
+    status, since = _script(settings.REDIS_URL, COUNT_SCRIPT)(
+        keys=[
+            key("seen", article_id, reader),
+            key("buffer"),
+            key("since"),
+            key("live", article_id),
+        ],
+        args=[
+            conf.get("PAGEVIEWS_DEDUPE_SECONDS"),
+            f"{article_id}:{day.isoformat()}",
+            int(now),  # rounded down: never "younger" than it is
+            "1" if checked else "0",
+        ],
     )
     return status, float(since) if since else 0.0
 
