@@ -15,7 +15,7 @@ from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -55,8 +55,22 @@ class Command(BaseCommand):
             return
         seeder = DemoSeeder(articles=max(articles, 0), seed=seed, verbosity=options["verbosity"])
         created = seeder.run()
+        if created > 1000:
+            _refresh_planner_statistics()
         _refresh_page_cache()
         self.stdout.write(self.style.SUCCESS(f"Demo content ready: {created} new articles."))
+
+
+def _refresh_planner_statistics():
+    # Right after a bulk load PostgreSQL knows nothing of the new rows: plans would be made
+    # for empty tables, and index-only scans need the visibility map that VACUUM writes.
+    if connection.vendor != "postgresql":
+        return
+    tables = [
+        model._meta.db_table for model in (Article, Byline, TaggedArticle, Tag, DailyPageViews)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")
 
 
 def _refresh_page_cache():
