@@ -5,8 +5,8 @@ from django.conf import settings
 DEFAULTS = {
     # The same reader opening the same story again within this window is not counted again.
     "PAGEVIEWS_DEDUPE_SECONDS": 30 * 60,
-    # The Redis buffer is flushed once its oldest read is this old: well inside the promise
-    # that a read shows within 90 seconds, with room for the one-minute most-read cache.
+    # The Redis buffer is flushed once its oldest read is this old (plus up to one check
+    # interval): well inside the promise that a read shows within 90 seconds.
     "PAGEVIEWS_FLUSH_AFTER_SECONDS": 30,
     "PAGEVIEWS_FLUSH_BATCH_SIZE": 500,
     # Each worker checks the buffer's age this often, so numbers move without cron or traffic.
