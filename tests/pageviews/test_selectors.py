@@ -159,3 +159,15 @@ def test_the_upsert_adds_to_an_existing_day_row_without_reading_it():
     assert list(DailyPageViews.objects.values_list("day", "count")) == [(DAY, 5)]
     article.refresh_from_db()
     assert article.view_count == 5
+
+
+def test_top_news_and_the_top_page_share_one_ranking_and_agree():
+    first, second = make_articles(2)
+    read(first, 3)
+    read(second, 1)
+    top_news = [(a.pk, a.period_views) for a in most_read("week", 5, day=DAY)]
+
+    read(second, 10)  # counted straight into the database, within the cache minute
+    top_page = [(a.pk, a.period_views) for a in most_read("week", 21, day=DAY)]
+
+    assert top_page == top_news == [(first.pk, 3), (second.pk, 1)]
