@@ -17,7 +17,8 @@ DEFAULTS = {
     "PAGEVIEWS_REDIS_RETRY_SECONDS": 5,
     # Empty: the reader's IP is REMOTE_ADDR. Behind a proxy, e.g. "HTTP_X_FORWARDED_FOR".
     "PAGEVIEWS_CLIENT_IP_HEADER": "",
-    "PAGEVIEWS_MOST_READ_CACHE_SECONDS": 60,
+    # Without Redis nothing announces new reads, so this is how stale most-read may be.
+    "PAGEVIEWS_MOST_READ_CACHE_SECONDS": 30,
     # On PostgreSQL a counted read's commit does not wait for the disk unless this is True:
     # a database crash could then lose the last fraction of a second of reads (never double
     # them), which is what makes the database path fast enough without Redis.

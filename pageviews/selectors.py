@@ -29,7 +29,7 @@ def most_read(period: str = "week", limit: int = 5, region=None, *, day: date | 
     """Return published articles ranked by reads in ``period``, newer first on ties.
 
     Each article carries ``period_views``: its reads in the period (its total for "all").
-    The ranking and the cards are cached for a minute under the pageviews generation, which
+    The ranking and the cards are cached for 30 seconds under the pageviews generation, which
     a flush and any article save bump: Top news costs nothing on most pages, and is never
     staler than that.
     """
