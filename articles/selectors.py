@@ -185,8 +185,16 @@ def featured_list(*, limit: int = 4) -> list[Article]:
 def region_blocks(*, per_region: int = 4) -> list[tuple[Region, list[Article]]]:
     """Return each active region with its latest stories, in two queries whatever the count.
 
-    Regions without published stories are left out.
+    Regions without published stories are left out. Kept in the cache under the content
+    generation (any publish or edit makes it fresh): building 20 blocks costs ~15 ms of
+    query building and loading on every home page miss otherwise.
     """
+    return page_cache.fragment(
+        f"region-blocks:{per_region}", lambda: _region_blocks(per_region=per_region)
+    )
+
+
+def _region_blocks(*, per_region: int) -> list[tuple[Region, list[Article]]]:
     regions = list(Region.objects.active())
     if not regions:
         return []

@@ -15,6 +15,7 @@ next scheduled publish time it saw for the current generation and bumps once tha
 """
 
 import hashlib
+import logging
 import os
 import tempfile
 import threading
@@ -27,7 +28,11 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+logger = logging.getLogger(__name__)
+
 GENERATION_KEY = "pagecache:generation"
+# Fragments follow the content generation; this only bounds how long an unused one stays.
+FRAGMENT_SECONDS = 3600
 # Bumped by the read-count flush (pageviews): pages show view counts, so they follow it too.
 PAGEVIEWS_KEY = "pageviews:generation"
 
@@ -151,12 +156,19 @@ def fragment(name: str, build, *, timeout: int | None = None):
     queries for them. ``build`` must return something picklable.
     """
     key = f"fragment:{name}"
-    generation, values = current([key])
+    try:
+        generation, values = current([key])
+    except Exception:  # a sick cache server: build it every time rather than fail the page
+        logger.warning("fragment cache: the cache does not answer", exc_info=True)
+        return build()
     entry = values.get(key)
     if entry is not None and entry[0] == generation:
         return entry[1]
     value = build()
-    cache.set(key, (generation, value), timeout or settings.PAGE_CACHE_SECONDS or 60)
+    try:
+        cache.set(key, (generation, value), timeout or FRAGMENT_SECONDS)
+    except Exception:
+        logger.warning("fragment cache: could not store %s", name, exc_info=True)
     return value
 
 

@@ -186,3 +186,30 @@ def test_with_redis_cached_pages_cost_no_queries_and_edits_refresh_them(
     story.title = "Redis арқылы жаңартылды"
     story.save()
     assert "Redis арқылы жаңартылды" in client.get(story.get_absolute_url()).content.decode()
+
+
+def test_a_fragment_is_built_once_per_generation(story):
+    built = []
+
+    def build():
+        built.append(1)
+        return len(built)
+
+    assert page_cache.fragment("test-block", build) == 1
+    assert page_cache.fragment("test-block", build) == 1
+    story.title = "Өзгерді"
+    story.save()
+    assert page_cache.fragment("test-block", build) == 2
+
+
+def test_home_region_blocks_cost_no_queries_until_content_changes(
+    client, story, django_assert_num_queries
+):
+    from articles.selectors import region_blocks
+
+    first = region_blocks()
+    with django_assert_num_queries(0):
+        assert [r for r, _ in region_blocks()] == [r for r, _ in first]
+    make_article(title="Жаңа аймақ жаңалығы", region=region("astana"))
+    titles = [s.title for _, stories in region_blocks() for s in stories]
+    assert "Жаңа аймақ жаңалығы" in titles
