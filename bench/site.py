@@ -320,12 +320,15 @@ def main() -> int:
 
 
 def report(results: dict, memory: dict, args) -> None:
-    ceiling = results["robots.txt (ceiling)"]["rps"]
+    # The machine is shared: take the better of the two ceiling measurements, so every
+    # ratio is the conservative one.
+    ceiling = max(r["rps"] for name, r in results.items() if name.startswith("robots"))
     print(
         f"\nSite benchmark: {args.articles:,} articles, wrk -t{args.threads} "
         f"-c{args.connections}, {args.runs} runs of {args.duration:g} s, medians"
         f"{', Redis cache' if args.redis else ', local-memory cache'}"
     )
+    print(f"ceiling: {ceiling:.0f} req/s (the better /robots.txt measurement)")
     print(f"{'page':<36}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'ratio':>8}  goal")
     for name, r in results.items():
         ratio = r["rps"] / ceiling
@@ -336,6 +339,8 @@ def report(results: dict, memory: dict, args) -> None:
             if name.startswith("article, cold"):
                 verdict += f", p99 < 50 ms {'ok' if r['p99'] < 50 else 'MISSED'}"
         errors = f"  ({r['errors']} errors)" if r["errors"] else ""
+        if not r["rps"]:
+            errors += f"  (no request finished within {args.duration:g} s)"
         figures = f"{r['rps']:9.0f}{r['p50']:9.1f}{r['p99']:9.1f}{ratio:8.2f}"
         print(f"{name:<36}{figures}  {verdict}{errors}")
     for mode, sizes in memory.items():
