@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.static import serve
 
 from articles.selectors import bylines_prefetch, featured_list, region_blocks, story_cards
@@ -19,7 +19,8 @@ from articles.views import PER_PAGE, article_list, wants_partial
 logger = logging.getLogger(__name__)
 
 
-@require_GET
+# HEAD too: crawlers and uptime checks probe with it.
+@require_safe
 @cache_control(public=True, max_age=3600)
 def robots_txt(request):
     """Plain on purpose: the benchmarks use it as the stack's speed ceiling."""
@@ -53,13 +54,16 @@ def health(request):
     )
 
 
-@require_GET
+@require_safe
 def serve_media(request, path):
     """Serve uploads and renditions when no front server does; refuse path tricks."""
     normalized = posixpath.normpath(path).lstrip("/")
     if normalized != path or normalized.startswith("..") or "\x00" in path:
         raise Http404
-    response = serve(request, normalized, document_root=settings.MEDIA_ROOT)
+    try:
+        response = serve(request, normalized, document_root=settings.MEDIA_ROOT)
+    except OSError:  # a name too long for the file system, or an unreadable file
+        raise Http404 from None
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     response["X-Content-Type-Options"] = "nosniff"
     return response
