@@ -265,3 +265,11 @@ def test_main_holds_only_the_listed_stories_while_top_news_sits_beside_it(client
 )
 def test_absurd_article_ids_answer_404(client, url):
     assert client.get(url).status_code == 404
+
+
+def test_russian_interface_uses_russian_plurals(client):
+    make_articles(5, region=region("almaty"))
+    make_articles(2, region=region("astana"))
+    client.cookies["django_language"] = "ru"
+    html = client.get("/regions/").content.decode()
+    assert "5 материалов" in html and "2 материала" in html
