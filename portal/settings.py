@@ -49,7 +49,7 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. With DEBUG=0 the site refuses to start without a secret "
-            "key; generate one with: python -c \"import secrets; print(secrets.token_urlsafe(50))\""
+            'key; generate one with: python -c "import secrets; print(secrets.token_urlsafe(50))"'
         )
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
 
@@ -215,7 +215,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+# A switch like the others: "1" (or "on") means one year, "0" off; a bigger number is seconds.
+SECURE_HSTS_SECONDS = (
+    31536000
+    if os.environ.get("SECURE_HSTS_SECONDS", "").strip().lower() in {"1", "true", "yes", "on"}
+    else env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
