@@ -1,7 +1,7 @@
 """Benchmark the public site under gunicorn at 100,000 articles.
 
     .venv/bin/python bench/site.py                 # seeds portal_bench once, then measures
-    .venv/bin/python bench/site.py --duration 5 --runs 3 --redis
+    .venv/bin/python bench/site.py --duration 5 --runs 3 --local-cache
 
 Seeds (or reuses) the PostgreSQL database ``portal_bench``, runs collectstatic, starts
 gunicorn with gunicorn.conf.py and production settings on a loopback port, and loads it with
@@ -283,7 +283,13 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections")
-    parser.add_argument("--redis", action="store_true", help="use Redis as the cache")
+    parser.add_argument(
+        "--local-cache",
+        dest="redis",
+        action="store_false",
+        help="each worker's own local-memory cache instead of Redis (the default, shared)",
+    )
+    parser.add_argument("--redis", action="store_true", default=True, help=argparse.SUPPRESS)
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/10")
     parser.add_argument("--only", default="", help="comma-separated target names (substrings)")
     args = parser.parse_args()
