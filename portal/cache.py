@@ -78,13 +78,18 @@ def _touch(path: Path) -> None:
 
 def bump_generation() -> None:
     """Make every cached page and fragment stale, in every process."""
-    if _shared_cache():
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:
-            cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-    else:
-        _touch(stamp_path())
+    try:
+        if _shared_cache():
+            try:
+                cache.incr(GENERATION_KEY)
+            except ValueError:
+                cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        else:
+            _touch(stamp_path())
+    except Exception:
+        # Called from save signals: a cache server that is down must not fail the save.
+        # Pages then live out their PAGE_CACHE_SECONDS at most.
+        logger.exception("page cache: could not bump the content generation")
 
 
 def _bump_now_and_after_commit(**kwargs) -> None:

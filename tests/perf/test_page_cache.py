@@ -213,3 +213,12 @@ def test_home_region_blocks_cost_no_queries_until_content_changes(
     make_article(title="Жаңа аймақ жаңалығы", region=region("astana"))
     titles = [s.title for _, stories in region_blocks() for s in stories]
     assert "Жаңа аймақ жаңалығы" in titles
+
+
+def test_saving_a_story_works_when_the_generation_cannot_be_bumped(story, settings, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    settings.PAGE_CACHE_STAMP_FILE = str(blocker / "stamp")  # a path under a file: unwritable
+    story.title = "Сақталады"
+    story.save()
+    assert Article.objects.get(pk=story.pk).title == "Сақталады"
