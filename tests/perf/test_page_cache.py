@@ -222,3 +222,8 @@ def test_saving_a_story_works_when_the_generation_cannot_be_bumped(story, settin
     story.title = "Сақталады"
     story.save()
     assert Article.objects.get(pk=story.pk).title == "Сақталады"
+
+
+def test_a_foreign_host_header_is_refused_not_cached(client, story):
+    response = client.get("/news/", headers={"host": "evil.example.com"})
+    assert response.status_code == 400
