@@ -249,7 +249,7 @@ def measure(server: Server, name: str, urls: list[str], args, *, warm: bool) -> 
 
     def run(seconds: float) -> dict:
         if warm:
-            # Every page into the cache right before the run: pages live 60 s, and on a busy
+            # Every page into the cache right before the run: pages live 30 s, and on a busy
             # machine the first visit of 500 pages can take longer than that. With the
             # local-memory cache each worker has its own, so go round once per worker
             # and then some (a few misses stay).

@@ -164,8 +164,9 @@ else:
 # --- Page cache (portal/cache.py, portal/middleware.py) ---
 # Seconds an anonymous page may be kept by the site's page cache and by a CDN (s-maxage);
 # 0 turns the page cache off. Content changes refresh pages at once whatever this is; it
-# bounds how old the view counts on a page can be (the 90-second promise), hence one minute.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
+# bounds how old the view counts on a page can be: 30 s here plus at most 60 s of the cached
+# Top news inside the page keeps the 90-second promise.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 30)
 # Where the local-memory cache's generation stamp lives; empty means the temp folder.
 PAGE_CACHE_STAMP_FILE = os.environ.get("PAGE_CACHE_STAMP_FILE", "")
 # --- end of page cache ---
