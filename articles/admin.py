@@ -1,7 +1,8 @@
 import logging
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import render
@@ -20,6 +21,7 @@ from articles.forms import (
     EDITOR_ONLY_FIELDS,
     ArticleAdminForm,
     BylineFormSet,
+    SafeAutocompleteSelect,
     TagAdminForm,
     TagMergeForm,
     journalist_author_queryset,
@@ -41,6 +43,46 @@ def is_own_article(user, article: Article) -> bool:
     return article.bylines.filter(author__user=user).exists()
 
 
+def is_valid_pk(model, value) -> bool:
+    """Whether ``value`` can be a primary key of ``model`` (a number in the column's range)."""
+    try:
+        model._meta.pk.clean(value, None)
+    except ValidationError:
+        return False
+    return True
+
+
+class SafeAutocompleteMixin:
+    """Autocomplete widgets that survive a crafted, non-numeric id in a posted form."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class HostileInputMixin(SafeAutocompleteMixin):
+    """Give crafted ids and search terms a message instead of a 500.
+
+    Django's admin passes the ids of an action straight to ``pk__in`` (``"abc"`` raises), and
+    PostgreSQL refuses a NUL character in any string parameter.
+    """
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
+
+    def response_action(self, request, queryset):
+        selected = request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
+        if not all(is_valid_pk(self.model, value) for value in selected):
+            self.message_user(
+                request, _("The selection is not valid; nothing was changed."), messages.WARNING
+            )
+            return None
+        return super().response_action(request, queryset)
+
+
 class CaseInsensitiveSearchMixin:
     """Search that ignores the case of Kazakh and Russian letters on SQLite too.
 
@@ -60,7 +102,7 @@ class CaseInsensitiveSearchMixin:
         return results, may_have_duplicates
 
 
-class BylineInline(admin.TabularInline):
+class BylineInline(SafeAutocompleteMixin, admin.TabularInline):
     model = Byline
     formset = BylineFormSet
     fields = ("author", "position")
@@ -107,13 +149,17 @@ class TagFilter(admin.SimpleListFilter):
         return [(tag.slug, tag.name) for tag in popular]
 
     def queryset(self, request, queryset):
+        if self.value() and "\x00" in self.value():
+            return queryset.none()
         if self.value():
             return queryset.filter(tagged_items__tag__slug=self.value())
         return queryset
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleReadsAdminMixin, CaseInsensitiveSearchMixin, SimpleHistoryAdmin):
+class ArticleAdmin(
+    HostileInputMixin, ArticleReadsAdminMixin, CaseInsensitiveSearchMixin, SimpleHistoryAdmin
+):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = (
@@ -367,7 +413,15 @@ class ArticleAdmin(ArticleReadsAdminMixin, CaseInsensitiveSearchMixin, SimpleHis
         response["Cache-Control"] = "no-cache, no-store, must-revalidate, private, max-age=0"
         return response
 
+    def history_view(self, request, object_id, extra_context=None):
+        # simple_history filters by the raw id: "abc" would be a ValueError, not a 404.
+        if not is_valid_pk(self.model, unquote(object_id)):
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not is_valid_pk(self.model.history.model, unquote(version_id)):
+            raise Http404
         # simple_history saves a revert on any POST here; hold it to the change permission.
         current = self.get_object(request, object_id)
         if current is None or not self.has_view_history_or_change_history_permission(
@@ -388,7 +442,7 @@ class ArticleAdmin(ArticleReadsAdminMixin, CaseInsensitiveSearchMixin, SimpleHis
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(HostileInputMixin, admin.ModelAdmin):
     form = TagAdminForm
     list_display = ("name", "slug", "article_count")
     search_fields = ("name", "slug")
@@ -399,6 +453,7 @@ class TagAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(article_count=Count("tagged_articles"))
 
     def get_search_results(self, request, queryset, search_term):
+        search_term = search_term.replace("\x00", "")
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if search_term.strip():
             # SQLite folds only ASCII case; the stored case-folded name matches any script.

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
@@ -77,9 +78,31 @@ class TagAutocompleteWidget(forms.SelectMultiple):
         )
 
 
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """Re-renders a form whose posted id is not a number without a 500.
+
+    Django's widget looks the posted value up to show its label; "abc" makes that query raise.
+    The field itself still reports the bad value as a form error.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        pk = self.field.remote_field.model._meta.pk
+        usable = []
+        for item in value:
+            try:
+                pk.clean(item, None)
+            except ValidationError:
+                continue
+            usable.append(item)
+        return super().optgroups(name, usable, attr)
+
+
 class TagNamesField(forms.Field):
     widget = TagAutocompleteWidget
-    default_error_messages = {"too_long": _("A tag is at most 100 characters: “%(name)s”.")}
+    default_error_messages = {
+        "too_long": _("A tag is at most 100 characters: “%(name)s”."),
+        "null": _("Null characters are not allowed."),
+    }
 
     def to_python(self, value):
         return split_tag_names(value)
@@ -87,6 +110,10 @@ class TagNamesField(forms.Field):
     def validate(self, value):
         super().validate(value)
         for name in value:
+            if "\x00" in name:
+                raise ValidationError(
+                    self.error_messages["null"], code="null_characters_not_allowed"
+                )
             if len(name) > 100:
                 raise ValidationError(
                     self.error_messages["too_long"], code="too_long", params={"name": name[:30]}
@@ -151,6 +178,15 @@ class ArticleAdminForm(forms.ModelForm):
         if not self.is_editor and status not in JOURNALIST_STATUSES:
             raise ValidationError(_("Only an editor can publish a story."), code="not_allowed")
         return status
+
+    def clean_published_at(self):
+        published_at = self.cleaned_data.get("published_at")
+        # Far-off years are typos, and year 1 or 9999 overflows once shifted to UTC.
+        if published_at and not 1900 <= published_at.year <= 2999:
+            raise ValidationError(
+                _("Enter a publish time between the years 1900 and 2999."), code="out_of_range"
+            )
+        return published_at
 
     def clean_cover_image(self):
         cover = self.cleaned_data.get("cover_image")

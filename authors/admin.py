@@ -2,12 +2,12 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from articles.admin import CaseInsensitiveSearchMixin
+from articles.admin import CaseInsensitiveSearchMixin, HostileInputMixin
 from authors.models import Author
 
 
 @admin.register(Author)
-class AuthorAdmin(CaseInsensitiveSearchMixin, admin.ModelAdmin):
+class AuthorAdmin(HostileInputMixin, CaseInsensitiveSearchMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "user", "is_external", "region", "article_count")
     list_filter = ("is_external", "region")
     search_fields = ("name", "slug", "user__username", "user__first_name", "user__last_name")

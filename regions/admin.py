@@ -4,14 +4,14 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from articles.admin import CaseInsensitiveSearchMixin
+from articles.admin import CaseInsensitiveSearchMixin, HostileInputMixin
 from articles.forms import RegionMergeForm
 from regions.models import Region
 from regions.services import region_merge
 
 
 @admin.register(Region)
-class RegionAdmin(CaseInsensitiveSearchMixin, admin.ModelAdmin):
+class RegionAdmin(HostileInputMixin, CaseInsensitiveSearchMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "kind", "position", "is_active", "article_count")
     list_editable = ("position", "is_active")
     list_filter = ("kind", "is_active")
