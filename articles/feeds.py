@@ -6,6 +6,7 @@ import mimetypes
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -14,6 +15,13 @@ from articles.templatetags.seo import absolute_url
 from regions.models import Region
 
 FEED_LENGTH = 30
+
+
+def _by_slug(model, slug: str):
+    # PostgreSQL refuses a NUL character in a query parameter, and no slug has one.
+    if "\x00" in slug:
+        raise Http404
+    return get_object_or_404(model, slug=slug)
 
 
 class LatestFeed(Feed):
@@ -90,7 +98,7 @@ class LatestFeed(Feed):
 
 class RegionFeed(LatestFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Region, slug=slug)
+        return _by_slug(Region, slug)
 
     def stories(self, obj):
         return Article.objects.published().in_region(obj)
@@ -107,7 +115,7 @@ class RegionFeed(LatestFeed):
 
 class TagFeed(LatestFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        return _by_slug(Tag, slug)
 
     def stories(self, obj):
         return Article.objects.published().tagged(obj)

@@ -138,7 +138,12 @@ def test_a_2000_character_kazakh_query_is_a_normal_page(client, stories):
 @pytest.mark.xfail(reason="NUL in a slug reaches PostgreSQL and raises; reported to H2")
 @pytest.mark.parametrize(
     "url",
-    ["/regions/a%00/", "/tags/a%00/", "/authors/a%00/", "/tags/a%00/rss/", "/regions/%00/rss/"],
+    ["/regions/a%00/", "/tags/a%00/", "/authors/a%00/"],
 )
 def test_a_nul_character_in_a_slug_is_a_404(client, stories, url):
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/tags/a%00/rss/", "/regions/%00/rss/", "/regions/al%00maty/rss/"])
+def test_a_nul_character_in_a_feed_slug_is_a_404(client, stories, url):
     assert client.get(url).status_code == 404
