@@ -147,3 +147,16 @@ def test_a_nul_character_in_a_slug_is_a_404(client, stories, url):
 @pytest.mark.parametrize("url", ["/tags/a%00/rss/", "/regions/%00/rss/", "/regions/al%00maty/rss/"])
 def test_a_nul_character_in_a_feed_slug_is_a_404(client, stories, url):
     assert client.get(url).status_code == 404
+
+
+def test_news_lists_the_latest_stories_newest_first(client, stories):
+    older = make_article(title="Ескі", published_at=timezone.now() - timedelta(days=30))
+    first = story_items(client.get("/news/").content.decode().split("<main", 1)[1])
+    assert first[:3] == [s.get_absolute_url() for s in stories[:3]]
+    assert older.get_absolute_url() not in first
+
+
+def test_regions_lists_the_twenty_regions_of_kazakhstan(client):
+    main = parse(client.get("/regions/").content.decode()).find("main")
+    links = {href for href in main.links() if href.startswith("/regions/") and href != "/regions/"}
+    assert len(links) == 20
