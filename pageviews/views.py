@@ -74,7 +74,11 @@ def _reader_id_from_body(request) -> str | None:
         raise BadBeacon(413)
     if declared < 0:
         raise BadBeacon(400)
-    body = request.read(MAX_BODY + 1)
+    if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+        # No Content-Length: Django would see an empty body, so read the decoded stream.
+        body = request.META["wsgi.input"].read(MAX_BODY + 1)
+    else:
+        body = request.read(MAX_BODY + 1)
     if len(body) > MAX_BODY:
         raise BadBeacon(413)
     try:
