@@ -5,7 +5,9 @@ import logging
 from datetime import date, timedelta
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Sum
+from django.utils import timezone
 
 from articles.models import Article
 from pageviews import conf, generation
@@ -77,9 +79,82 @@ def _ranking(period: str, limit: int, region, *, day: date) -> list[tuple[int, i
     if start is None:
         ranked = articles.filter(view_count__gt=0).order_by("-view_count", "-published_at", "-id")
         return list(ranked.values_list("pk", "view_count")[:limit])
-    # One query on the day rows (an index range scan on day), grouped by article id alone.
+    if region is None:
+        return _ranking_by_day_rows(start, day, limit)
+    # A region's stories are few: join them to the day rows (index range scan on day).
     return list(
         DailyPageViews.objects.filter(day__gte=start, day__lte=day, article__in=articles)
+        .values("article_id")
+        .annotate(reads=Sum("count"))
+        .filter(reads__gt=0)
+        .order_by("-reads", "-article__published_at", "-article_id")
+        .values_list("article_id", "reads")[:limit]
+    )
+
+
+def _ranking_by_day_rows(start: date, day: date, limit: int) -> list[tuple[int, int]]:
+    """Rank the period's day rows first, then keep the published stories, in one query.
+
+    Joining every published article to the day rows made PostgreSQL scan the whole articles
+    table (about 110 ms at 100,000 stories). Ranking a window of the day rows first is an
+    index range scan; the top of that ranking is nearly always published, and in the rare
+    case that too many of it are not, the plain join below still gives the exact answer.
+    """
+    window = limit * 2
+    rows, window_was_cut, edge = _rank_window(start, day, limit, window=window)
+    # A full window may have cut a group of tied stories arbitrarily: then rank every story
+    # read at least as often as the window's edge, which is still an index range scan.
+    if window_was_cut and not (len(rows) >= limit and rows[-1][1] > edge):
+        if edge:
+            rows, _, _ = _rank_window(start, day, limit, min_reads=edge)
+        else:
+            rows = _rank_with_join(start, day, limit)
+    return rows
+
+
+def _rank_window(start, day, limit, *, window=None, min_reads=None):
+    articles = Article._meta.db_table
+    day_rows = DailyPageViews._meta.db_table
+    cut = 'HAVING SUM("count") >= %s' if min_reads is not None else "LIMIT %s"
+    sql = f"""
+        WITH ranked AS (
+            SELECT article_id, SUM("count") AS reads FROM {day_rows}
+            WHERE day >= %s AND day <= %s
+            GROUP BY article_id {"" if min_reads is not None else "ORDER BY reads DESC"} {cut}
+        )
+        SELECT ranked.article_id, ranked.reads,
+               (SELECT COUNT(*) FROM ranked), (SELECT MIN(reads) FROM ranked)
+        FROM ranked
+        JOIN {articles} article ON article.id = ranked.article_id
+        WHERE article.status = %s AND article.published_at <= %s AND ranked.reads > 0
+        ORDER BY ranked.reads DESC, article.published_at DESC, article.id DESC
+        LIMIT %s
+    """  # noqa: S608 - table names come from the models, values are parameters
+    ops = connection.ops
+    params = [
+        ops.adapt_datefield_value(start),
+        ops.adapt_datefield_value(day),
+        min_reads if min_reads is not None else window,
+        Article.Status.PUBLISHED,
+        ops.adapt_datetimefield_value(timezone.now()),
+        limit,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    rows = [(article_id, int(reads)) for article_id, reads, _, _ in fetched]
+    if not fetched:
+        # No published story in the window: either nothing was read or the window was full
+        # of unpublished stories; the caller cannot tell, so call it cut.
+        return rows, True, 0
+    return rows, window is not None and fetched[0][2] >= window, int(fetched[0][3] or 0)
+
+
+def _rank_with_join(start: date, day: date, limit: int) -> list[tuple[int, int]]:
+    return list(
+        DailyPageViews.objects.filter(
+            day__gte=start, day__lte=day, article__in=Article.objects.published()
+        )
         .values("article_id")
         .annotate(reads=Sum("count"))
         .filter(reads__gt=0)

@@ -171,3 +171,25 @@ def test_top_news_and_the_top_page_share_one_ranking_and_agree():
     top_page = [(a.pk, a.period_views) for a in most_read("week", 21, day=DAY)]
 
     assert top_page == top_news == [(first.pk, 3), (second.pk, 1)]
+
+
+def test_most_read_skips_a_window_full_of_unpublished_stories(monkeypatch):
+    monkeypatch.setattr("pageviews.selectors.RANKING_DEPTH", 2)  # the day-row window is 4
+    hidden = [make_article(status=Article.Status.DRAFT, published_at=None) for _ in range(4)]
+    shown = make_articles(2, title="Shown")
+    for reads, article in enumerate(hidden, start=100):
+        read(article, reads)
+    read(shown[0], 5)
+    read(shown[1], 3)
+
+    assert [a.pk for a in most_read("week", 2, day=DAY)] == [shown[0].pk, shown[1].pk]
+
+
+def test_most_read_breaks_ties_by_recency_even_past_the_day_row_window(monkeypatch):
+    monkeypatch.setattr("pageviews.selectors.RANKING_DEPTH", 2)
+    older_first = list(reversed(make_articles(8)))
+    for article in older_first:
+        read(article, 1)
+
+    newest_two = [older_first[-1].pk, older_first[-2].pk]
+    assert [a.pk for a in most_read("week", 2, day=DAY)] == newest_two
