@@ -70,6 +70,13 @@ def paginate(request, queryset, *, per_page: int = PER_PAGE) -> ShowMorePage:
     return page
 
 
+def get_by_slug(queryset, slug: str):
+    """``get_object_or_404`` by slug; a NUL character (PostgreSQL refuses it) is not found."""
+    if "\x00" in slug:
+        raise Http404
+    return get_object_or_404(queryset, slug=slug)
+
+
 def wants_partial(request) -> bool:
     partial = request.GET.get("partial", "")
     return partial not in ("", "0") or "X-Requested-With" in request.headers
@@ -103,7 +110,7 @@ def article_list(request):
 
 
 def tag_detail(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = get_by_slug(Tag.objects.all(), slug)
     stories = story_cards().tagged(tag)
     return render_list(
         request, "articles/tag_detail.html", paginate(request, stories), {"tag": tag}

@@ -1,10 +1,10 @@
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 
 from articles.models import Article
 from articles.selectors import story_cards
-from articles.views import paginate, render_list
+from articles.views import get_by_slug, paginate, render_list
 from authors.models import Author
 
 
@@ -21,7 +21,7 @@ def author_list(request):
 
 
 def author_detail(request, slug):
-    author = get_object_or_404(Author.objects.select_related("region"), slug=slug)
+    author = get_by_slug(Author.objects.select_related("region"), slug)
     stories = story_cards().by_author(author)
     return render_list(
         request, "authors/author_detail.html", paginate(request, stories), {"author": author}

@@ -1,10 +1,10 @@
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 
 from articles.models import Article
 from articles.selectors import story_cards
-from articles.views import paginate, render_list
+from articles.views import get_by_slug, paginate, render_list
 from pageviews.selectors import most_read
 from regions.models import Region
 
@@ -19,7 +19,7 @@ def region_list(request):
 
 def region_detail(request, slug):
     # Inactive regions leave the menus, but their pages and stories stay online.
-    region = get_object_or_404(Region, slug=slug)
+    region = get_by_slug(Region.objects.all(), slug)
     stories = story_cards().in_region(region)
     page = paginate(request, stories)
     context = {"region": region}

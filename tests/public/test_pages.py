@@ -261,9 +261,17 @@ def test_main_holds_only_the_listed_stories_while_top_news_sits_beside_it(client
 
 
 @pytest.mark.parametrize(
-    "url", ["/news/99999999999999999999999/x/", "/news/99999999999999999999999/", "/news/0/x/"]
+    "url",
+    [
+        "/news/99999999999999999999999/x/",
+        "/news/99999999999999999999999/",
+        "/news/0/x/",
+        "/regions/a%00/",
+        "/tags/a%00/",
+        "/authors/a%00/",
+    ],
 )
-def test_absurd_article_ids_answer_404(client, url):
+def test_absurd_ids_and_slugs_answer_404(client, url):
     assert client.get(url).status_code == 404
 
 
