@@ -55,7 +55,7 @@ def test_top_news_block_is_numbered_with_week_reads_and_links_to_top(client, ran
     lis = items(block)
     assert len(lis) == 4
     assert [last_number(li) for li in lis] == [30, 20, 10, 5]
-    assert "Жарқынай БАККУМЕК" in lis[3]
+    assert "Жарқынай БАККУМЕК" in lis[3] and story.region.name in lis[3]
     assert timezone.localtime(story.published_at).strftime("%d.%m.%Y") in lis[3]
 
 
