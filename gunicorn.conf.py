@@ -27,8 +27,9 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "10000"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "1000"))
 
-# A 2,000-character Kazakh search is about 12 KB of percent-encoded URL; room for 16 KB.
-limit_request_line = 16384
+# A 2,000-character Kazakh search is about 12 KB of percent-encoded URL. gunicorn silently
+# caps any positive limit at 8,190 bytes; 0 lifts the cap (its parser still stops at 1 MB).
+limit_request_line = 0
 limit_request_field_size = 16384
 
 # Access logs cost time on every request; a front proxy usually keeps them. "-" = stdout.

@@ -82,7 +82,8 @@ class PageCacheMiddleware:
     @staticmethod
     def _key(request) -> str:
         variant = "x" if request.headers.get("x-requested-with") else "p"
-        raw = f"{request.get_host()}|{request.get_full_path()}"
+        # The scheme matters: canonical and OpenGraph links in the page are absolute.
+        raw = f"{request.scheme}|{request.get_host()}|{request.get_full_path()}"
         digest = hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
         return f"page:{reader_language(request)}:{variant}:{digest}"
 

@@ -95,7 +95,7 @@ def test_sqlite_waits_for_writers_instead_of_failing(tmp_path):
 def test_production_static_files_are_fingerprinted_and_compressed(tmp_path):
     storages = settings_of(tmp_path, ["STORAGES"], **PRODUCTION)["STORAGES"]
     backend = storages["staticfiles"]["BACKEND"]
-    assert backend == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert backend == "portal.storage.StaticFilesStorage"
 
 
 def test_collectstatic_works_with_no_set_up(tmp_path):
@@ -118,7 +118,7 @@ def test_gunicorn_config_accepts_a_long_search_url_and_bounds_memory(tmp_path):
     config = json.loads(result.stdout)
     assert config["workers"] == 3
     assert config["bind"] == "0.0.0.0:9001"
-    assert config["limit_request_line"] >= 12 * 1024
+    assert config["limit_request_line"] == 0  # any positive value is capped at 8,190 bytes
     assert config["max_requests"] > 0 and config["max_requests_jitter"] > 0
     assert config["keepalive"] > 0
     assert config["accesslog"] is None
