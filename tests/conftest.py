@@ -1,4 +1,5 @@
 import os
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -31,3 +32,31 @@ def _postgres_only(request):
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
+
+
+# --- Browser tests ------------------------------------------------------------------------
+# One headless Chromium for the whole run: Playwright's sync API allows one instance per
+# thread, so every browser test (tests/e2e and the beacon test) shares this fixture. It is
+# the system's Chromium, never a downloaded browser; without it the tests are skipped with
+# the reason, unless REQUIRE_BROWSER=1 (CI), where a missing browser is a failure.
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        message = f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)"
+        if _required("REQUIRE_BROWSER"):
+            pytest.fail("REQUIRE_BROWSER=1 but " + message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+    # themselves are still synchronous and safe here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -6,11 +6,10 @@ import time
 import pytest
 
 from pageviews.models import DailyPageViews
-from tests.e2e.conftest import browser  # noqa: F401 - the shared headless Chromium
 from tests.factories import make_article
 from tests.pageviews.conftest import BROWSER
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
@@ -26,7 +25,7 @@ def reads(article) -> int:
     return sum(DailyPageViews.objects.filter(article=article).values_list("count", flat=True))
 
 
-def test_a_page_view_sends_one_beacon_with_a_first_party_reader_cookie(browser, live_server):  # noqa: F811
+def test_a_page_view_sends_one_beacon_with_a_first_party_reader_cookie(browser, live_server):
     article = make_article(region=None)
     # A headless browser says "HeadlessChrome", which is rightly a bot: pose as a reader.
     context = browser.new_context(base_url=live_server.url, user_agent=BROWSER)
