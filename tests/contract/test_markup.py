@@ -107,7 +107,6 @@ def test_top_news_is_an_ol_of_five_with_week_reads_never_increasing_and_a_top_li
         assert item_date(item) == timezone.localtime(other.published_at).strftime("%d.%m.%Y")
 
 
-@pytest.mark.xfail(reason="Top news items omit the region (hide_region=True); reported to H2")
 def test_top_news_items_name_the_region_as_well(client, site):
     story, _ = site
     root = parse(client.get(story.get_absolute_url()).content.decode())
