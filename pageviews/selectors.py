@@ -98,37 +98,41 @@ def _ranking_by_day_rows(start: date, day: date, limit: int) -> list[tuple[int, 
     Joining every published article to the day rows made PostgreSQL scan the whole articles
     table (about 110 ms at 100,000 stories). Ranking a window of the day rows first is an
     index range scan; the top of that ranking is nearly always published, and in the rare
-    case that too many of it are not, the plain join below still gives the exact answer.
+    case that too many of it are not, the plain join still gives the exact answer.
     """
     window = limit * 2
     rows, window_was_cut, edge = _rank_window(start, day, limit, window=window)
     # A full window may have cut a group of tied stories arbitrarily: then rank every story
     # read at least as often as the window's edge, which is still an index range scan.
     if window_was_cut and not (len(rows) >= limit and rows[-1][1] > edge):
-        if edge:
-            rows, _, _ = _rank_window(start, day, limit, min_reads=edge)
-        else:
+        rows, _, _ = _rank_window(start, day, limit, min_reads=max(edge, 1))
+        if len(rows) < limit:  # the top was mostly unpublished stories: rank them all
             rows = _rank_with_join(start, day, limit)
     return rows
 
 
 def _rank_window(start, day, limit, *, window=None, min_reads=None):
+    """Rank the day rows of a window, and say whether the window cut the ranking short.
+
+    Returns (published (id, reads) best first, whether the window was full, its lowest reads).
+    Every row of the window comes back (published or not, at most a few hundred), so an
+    empty or unpublished window is told apart from a site without reads in one query.
+    """
     articles = Article._meta.db_table
     day_rows = DailyPageViews._meta.db_table
-    cut = 'HAVING SUM("count") >= %s' if min_reads is not None else "LIMIT %s"
+    cut = 'HAVING SUM("count") >= %s' if min_reads is not None else "ORDER BY reads DESC LIMIT %s"
     sql = f"""
         WITH ranked AS (
             SELECT article_id, SUM("count") AS reads FROM {day_rows}
             WHERE day >= %s AND day <= %s
-            GROUP BY article_id {"" if min_reads is not None else "ORDER BY reads DESC"} {cut}
+            GROUP BY article_id {cut}
         )
-        SELECT ranked.article_id, ranked.reads,
-               (SELECT COUNT(*) FROM ranked), (SELECT MIN(reads) FROM ranked)
+        SELECT ranked.article_id, ranked.reads, article.id IS NOT NULL
         FROM ranked
-        JOIN {articles} article ON article.id = ranked.article_id
-        WHERE article.status = %s AND article.published_at <= %s AND ranked.reads > 0
-        ORDER BY ranked.reads DESC, article.published_at DESC, article.id DESC
-        LIMIT %s
+        LEFT JOIN {articles} article
+            ON article.id = ranked.article_id
+            AND article.status = %s AND article.published_at <= %s
+        ORDER BY ranked.reads DESC, article.published_at DESC, ranked.article_id DESC
     """  # noqa: S608 - table names come from the models, values are parameters
     ops = connection.ops
     params = [
@@ -137,17 +141,13 @@ def _rank_window(start, day, limit, *, window=None, min_reads=None):
         min_reads if min_reads is not None else window,
         Article.Status.PUBLISHED,
         ops.adapt_datetimefield_value(timezone.now()),
-        limit,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
-    rows = [(article_id, int(reads)) for article_id, reads, _, _ in fetched]
-    if not fetched:
-        # No published story in the window: either nothing was read or the window was full
-        # of unpublished stories; the caller cannot tell, so call it cut.
-        return rows, True, 0
-    return rows, window is not None and fetched[0][2] >= window, int(fetched[0][3] or 0)
+    rows = [(pk, int(reads)) for pk, reads, published in fetched if published and reads > 0]
+    edge = min((int(reads) for _, reads, _ in fetched), default=0)
+    return rows[:limit], window is not None and len(fetched) >= window, edge
 
 
 def _rank_with_join(start: date, day: date, limit: int) -> list[tuple[int, int]]:
