@@ -7,7 +7,11 @@ ALLOWED_TAGS = {
     "blockquote", "h2", "h3", "h4", "figure", "figcaption", "table", "thead", "tbody", "tr",
     "th", "td",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"colspan", "rowspan"}, "td": {"colspan", "rowspan"}}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "th": {"colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+}
 
 _cleaner = nh3.Cleaner(
     tags=ALLOWED_TAGS,

@@ -48,7 +48,9 @@ class Author(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(Author, self.name, max_length=150, fallback="author", pk=self.pk)
+            self.slug = unique_slug(
+                Author, self.name, max_length=150, fallback="author", pk=self.pk
+            )
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -45,7 +45,9 @@ class Region(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(Region, self.name, max_length=100, fallback="region", pk=self.pk)
+            self.slug = unique_slug(
+                Region, self.name, max_length=100, fallback="region", pk=self.pk
+            )
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
