@@ -7,6 +7,8 @@ from portal.settings import CACHES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-media-")
+# whitenoise looks for STATIC_ROOT at start-up; tests never collect static files.
+STATIC_ROOT = tempfile.mkdtemp(prefix="portal-test-static-")
 # Tests render templates without running collectstatic first.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -128,3 +128,11 @@ def test_editor_adds_an_outside_source_author(editor_client):
     assert author.slug == "smi24kz" and author.is_external
     change = editor_client.get(f"/admin/authors/author/{author.pk}/change/")
     assert change.status_code == 200
+
+
+def test_an_outside_sources_address_without_a_scheme_is_taken_as_https(editor_client):
+    editor_client.post(
+        "/admin/authors/author/add/", {"name": "Kazinform", "slug": "", "url": "inform.kz"}
+    )
+
+    assert Author.objects.get(name="Kazinform").url == "https://inform.kz"
