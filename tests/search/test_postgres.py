@@ -1,7 +1,10 @@
 """What only PostgreSQL does: typo tolerance and the indexes behind /search/."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from articles.models import Article
 from articles.search import SEARCH_VECTOR, article_search, postgres_match, search_terms
@@ -68,3 +71,15 @@ def test_search_conditions_use_the_full_text_and_trigram_indexes():
 
     assert "article_search_vector" in plan
     assert "article_title_trgm" in plan
+
+
+def test_only_the_newest_matches_compete_for_the_top(monkeypatch):
+    monkeypatch.setattr("articles.search.SEARCH_CANDIDATES", 2)
+    now = timezone.now()
+    best_but_old = make_article(title="Егін егін егін", published_at=now - timedelta(days=30))
+    newer = [
+        make_article(title=f"Егін туралы {n}", published_at=now - timedelta(days=n)) for n in (1, 2)
+    ]
+
+    assert best_but_old not in found("егін")
+    assert set(found("егін")) == set(newer)
