@@ -320,37 +320,37 @@ class ArticleAdmin(
 
     @admin.display(description=_("authors"))
     def author_names(self, obj):
-        return ", ".join(byline.author.name for byline in obj.bylines.all())
+        return ", ".join(author.name for author in obj.byline_authors)
 
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_published() else None
 
     # --- bulk actions ---------------------------------------------------------------------
 
+    def _apply_to_each(self, request, articles, service, summary) -> None:
+        """Run a workflow service on each article and report how many it changed."""
+        count = 0
+        for article in articles:
+            service(article=article, user=request.user)
+            count += 1
+        self.message_user(request, summary(count) % {"n": count}, messages.SUCCESS)
+
     @admin.action(permissions=["publish"], description=_("Publish selected articles now"))
     def publish_selected(self, request, queryset):
-        count = 0
-        for article in queryset:
-            if not article.is_published():
-                services.article_publish(article=article, user=request.user)
-                count += 1
-        self.message_user(
+        self._apply_to_each(
             request,
-            ngettext("%(n)d article published.", "%(n)d articles published.", count) % {"n": count},
-            messages.SUCCESS,
+            (article for article in queryset if not article.is_published()),
+            services.article_publish,
+            lambda n: ngettext("%(n)d article published.", "%(n)d articles published.", n),
         )
 
     @admin.action(permissions=["publish"], description=_("Unpublish selected articles"))
     def unpublish_selected(self, request, queryset):
-        count = 0
-        for article in queryset.filter(status=Article.Status.PUBLISHED):
-            services.article_unpublish(article=article, user=request.user)
-            count += 1
-        self.message_user(
+        self._apply_to_each(
             request,
-            ngettext("%(n)d article unpublished.", "%(n)d articles unpublished.", count)
-            % {"n": count},
-            messages.SUCCESS,
+            queryset.filter(status=Article.Status.PUBLISHED),
+            services.article_unpublish,
+            lambda n: ngettext("%(n)d article unpublished.", "%(n)d articles unpublished.", n),
         )
 
     @admin.action(permissions=["publish"], description=_("Feature selected articles"))
@@ -361,16 +361,15 @@ class ArticleAdmin(
 
     @admin.action(permissions=["change"], description=_("Send selected drafts to review"))
     def submit_selected_for_review(self, request, queryset):
-        count = 0
-        for article in queryset.filter(status=Article.Status.DRAFT):
-            if self.has_change_permission(request, article):
-                services.article_submit_for_review(article=article, user=request.user)
-                count += 1
-        self.message_user(
+        self._apply_to_each(
             request,
-            ngettext("%(n)d draft sent to review.", "%(n)d drafts sent to review.", count)
-            % {"n": count},
-            messages.SUCCESS,
+            (
+                article
+                for article in queryset.filter(status=Article.Status.DRAFT)
+                if self.has_change_permission(request, article)
+            ),
+            services.article_submit_for_review,
+            lambda n: ngettext("%(n)d draft sent to review.", "%(n)d drafts sent to review.", n),
         )
 
     # --- preview and history --------------------------------------------------------------
