@@ -13,3 +13,11 @@ class ArticlesConfig(AppConfig):
         # No sender filter: permissions of apps migrated after this one must exist first,
         # and setup_roles is idempotent.
         post_migrate.connect(setup_roles, dispatch_uid="articles.setup_roles")
+
+        from articles.models import Article
+        from core import cache
+
+        # What a public page shows changes with these; a scheduled story goes live by time.
+        cache.watch("articles.Article", "articles.Byline", "articles.TaggedArticle", "articles.Tag")
+        cache.watch_m2m(Article.tags.through)
+        cache.watch_schedule(Article.objects.next_publish_time)

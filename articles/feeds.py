@@ -6,22 +6,14 @@ import mimetypes
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from articles.models import Article, Tag
-from articles.templatetags.seo import absolute_url
+from core.links import absolute_url
+from core.listing import get_by_slug
 from regions.models import Region
 
 FEED_LENGTH = 30
-
-
-def _by_slug(model, slug: str):
-    # PostgreSQL refuses a NUL character in a query parameter, and no slug has one.
-    if "\x00" in slug:
-        raise Http404
-    return get_object_or_404(model, slug=slug)
 
 
 class LatestFeed(Feed):
@@ -98,7 +90,7 @@ class LatestFeed(Feed):
 
 class RegionFeed(LatestFeed):
     def get_object(self, request, slug):
-        return _by_slug(Region, slug)
+        return get_by_slug(Region.objects.all(), slug)
 
     def stories(self, obj):
         return Article.objects.published().in_region(obj)
@@ -115,7 +107,7 @@ class RegionFeed(LatestFeed):
 
 class TagFeed(LatestFeed):
     def get_object(self, request, slug):
-        return _by_slug(Tag, slug)
+        return get_by_slug(Tag.objects.all(), slug)
 
     def stories(self, obj):
         return Article.objects.published().tagged(obj)

@@ -2,7 +2,6 @@
 
 from django import forms
 from django.conf import settings
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
@@ -13,10 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from articles import images
 from articles.models import Article, Tag
-from portal.text import CYRILLIC_TO_LATIN
-
-JOURNALIST_STATUSES = (Article.Status.DRAFT, Article.Status.REVIEW)
-EDITOR_ONLY_FIELDS = ("published_at", "is_featured")
+from articles.roles import JOURNALIST_STATUSES
+from authors.models import Author
+from core.text import CYRILLIC_TO_LATIN
 
 
 def split_tag_names(values) -> list[str]:
@@ -26,7 +24,7 @@ def split_tag_names(values) -> list[str]:
     names: dict[str, str] = {}
     for value in values or []:
         for part in str(value).split(","):
-            name = " ".join(part.strip().strip('"').split())
+            name = Tag.clean_name(part.strip().strip('"'))
             if name:
                 names.setdefault(name.casefold(), name)
     return list(names.values())
@@ -76,25 +74,6 @@ class TagAutocompleteWidget(forms.SelectMultiple):
                 "url": reverse("admin:autocomplete"),
             },
         )
-
-
-class SafeAutocompleteSelect(AutocompleteSelect):
-    """Re-renders a form whose posted id is not a number without a 500.
-
-    Django's widget looks the posted value up to show its label; "abc" makes that query raise.
-    The field itself still reports the bad value as a form error.
-    """
-
-    def optgroups(self, name, value, attr=None):
-        pk = self.field.remote_field.model._meta.pk
-        usable = []
-        for item in value:
-            try:
-                pk.clean(item, None)
-            except ValidationError:
-                continue
-            usable.append(item)
-        return super().optgroups(name, usable, attr)
 
 
 class TagNamesField(forms.Field):
@@ -214,7 +193,7 @@ class TagAdminForm(forms.ModelForm):
         fields = ("name",)
 
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
+        name = Tag.clean_name(self.cleaned_data["name"])
         taken = Tag.objects.filter(normalized=name.casefold()).exclude(pk=self.instance.pk)
         if taken.exists():
             raise ValidationError(
@@ -237,22 +216,6 @@ class TagMergeForm(forms.Form):
     def __init__(self, *args, tags, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target"].queryset = tags
-
-
-class RegionMergeForm(forms.Form):
-    target = forms.ModelChoiceField(queryset=None, label=_("Merge into"))
-    delete_source = forms.BooleanField(
-        label=_("Delete the merged regions"),
-        required=False,
-        initial=True,
-        help_text=_("Untick to keep them, inactive, for the record."),
-    )
-
-    def __init__(self, *args, sources, **kwargs):
-        from regions.models import Region
-
-        super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = Region.objects.exclude(pk__in=[r.pk for r in sources])
 
 
 class BylineFormSet(BaseInlineFormSet):
@@ -283,8 +246,6 @@ class BylineFormSet(BaseInlineFormSet):
 
 
 def journalist_author_queryset(own_author, article):
-    from authors.models import Author
-
     condition = Q(pk=own_author.pk)
     if article is not None and article.pk:
         condition |= Q(bylines__article=article)

@@ -1,5 +1,3 @@
-import logging
-
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import Prefetch, Q
@@ -14,9 +12,7 @@ from taggit.models import TagBase, TaggedItemBase
 
 from articles import images
 from articles.html import sanitize_html
-from portal.text import latin_slugify, unique_slug
-
-logger = logging.getLogger(__name__)
+from core.text import collapse_whitespace, latin_slugify, unique_slug
 
 
 class Tag(TagBase):
@@ -38,8 +34,13 @@ class Tag(TagBase):
         slug = latin_slugify(tag, max_length=90, fallback="tag")
         return f"{slug}-{i}" if i is not None else slug
 
+    @staticmethod
+    def clean_name(name: str) -> str:
+        """A tag name as stored: inner runs of spaces squeezed, no spaces around it."""
+        return collapse_whitespace(name)
+
     def save(self, *args, **kwargs):
-        self.name = " ".join(self.name.split())
+        self.name = self.clean_name(self.name)
         self.normalized = self.name.casefold()
         super().save(*args, **kwargs)
 
@@ -52,7 +53,7 @@ class ArticleTagManager(_TaggableManager):
         names = {}
         for tag in tags:
             if isinstance(tag, str) and tag.strip():
-                name = " ".join(tag.split())
+                name = Tag.clean_name(tag)
                 names.setdefault(name.casefold(), name)
         found = {t.normalized: t for t in Tag.objects.filter(normalized__in=names)}
         for folded, name in names.items():
@@ -63,7 +64,7 @@ class ArticleTagManager(_TaggableManager):
                 except IntegrityError:  # created meanwhile by a concurrent save
                     found[folded] = Tag.objects.get(normalized=folded)
         instances = [
-            found[" ".join(t.split()).casefold()] if isinstance(t, str) else t
+            found[Tag.clean_name(t).casefold()] if isinstance(t, str) else t
             for t in tags
             if not isinstance(t, str) or t.strip()
         ]
@@ -85,9 +86,34 @@ class TaggedArticle(TaggedItemBase):
         indexes = [models.Index(fields=["tag", "content_object"], name="tagged_tag_article")]
 
 
+def published_condition(prefix: str = "", *, at=None) -> Q:
+    """What "published" means (live now, not scheduled), for ``prefix`` = a path to articles.
+
+    ``published_condition("articles__")`` filters or counts a region's live stories.
+    """
+    return Q(
+        **{
+            f"{prefix}status": Article.Status.PUBLISHED,
+            f"{prefix}published_at__lte": at or timezone.now(),
+        }
+    )
+
+
+def owned_condition(user) -> Q:
+    """Stories the user created or signs: what a journalist may call their own."""
+    signed = Byline.objects.filter(author__user=user).values("article_id")
+    return Q(created_by=user) | Q(pk__in=signed)
+
+
+def bylines_prefetch() -> Prefetch:
+    """Authors in byline order, for ``Article.byline_authors``."""
+    return Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, *, at=None):
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=at or timezone.now())
+        """What the public may see; every public page, feed and ranking starts here."""
+        return self.filter(published_condition(at=at))
 
     def scheduled(self, *, at=None):
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=at or timezone.now())
@@ -104,14 +130,23 @@ class ArticleQuerySet(models.QuerySet):
     def latest_first(self):
         return self.order_by("-published_at", "-id")
 
-    def for_cards(self):
-        """Everything a story card shows (title, bylines, region, date, views) in 2 queries."""
-        return self.select_related("region").prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author"))
-        )
+    def for_cards(self, *, bylines: bool = True):
+        """Everything a story card shows (title, bylines, region, date, views) in 2 queries.
 
-    def written_by_user(self, user):
-        return self.filter(Q(created_by=user) | Q(bylines__author__user=user)).distinct()
+        The body stays in the database. ``bylines=False`` when the caller gathers cards from
+        several lists and prefetches their bylines once (``bylines_prefetch()``).
+        """
+        cards = self.select_related("region").defer("body")
+        return cards.prefetch_related(bylines_prefetch()) if bylines else cards
+
+    def owned_by(self, user):
+        return self.filter(owned_condition(user))
+
+    def next_publish_time(self) -> float | None:
+        """When the next scheduled story goes live (epoch seconds), or None."""
+        when = self.scheduled().order_by("published_at").values_list("published_at", flat=True)
+        first = next(iter(when[:1]), None)
+        return first.timestamp() if first else None
 
 
 class Article(models.Model):
@@ -248,20 +283,8 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body = sanitize_html(self.body)
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        title_changed = getattr(self, "_loaded_title", self.title) != self.title
-        never_published = self.status != self.Status.PUBLISHED and self._state.adding is False
-        if not self.slug or (title_changed and never_published and not self._was_published()):
-            self.slug = unique_slug(
-                Article, self.title, max_length=255, fallback="news", pk=self.pk
-            )
-        new_cover = bool(self.cover_image) and not self.cover_image._committed
-        if new_cover:
-            images.validate_cover_image(self.cover_image.file)
-            clean = images.strip_metadata(self.cover_image.file)
-            self.cover_image.save(clean.name, clean, save=False)
+        self._derive_fields()
+        new_cover = images.clean_upload(self.cover_image)
         if not self._state.adding and not args and not kwargs.get("force_insert"):
             # view_count changes only by atomic counting; an instance loaded before some reads
             # (an admin form, a service) must not write its stale number back.
@@ -272,13 +295,23 @@ class Article(models.Model):
         super().save(*args, **kwargs)
         self._loaded_title = self.title
         if new_cover:
-            try:
-                images.make_renditions(self.cover_image.name, storage=self.cover_image.storage)
-            except Exception:  # a missing rendition must never cost the story its save
-                logger.exception("renditions of %s failed", self.cover_image.name)
+            images.make_renditions_or_log(self.cover_image)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def _derive_fields(self) -> None:
+        """Sanitized body, a publish time for a published story, a slug that follows the title
+        until the story was first published (then links must keep working)."""
+        self.body = sanitize_html(self.body)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        title_changed = getattr(self, "_loaded_title", self.title) != self.title
+        never_published = self.status != self.Status.PUBLISHED and self._state.adding is False
+        if not self.slug or (title_changed and never_published and not self._was_published()):
+            self.slug = unique_slug(
+                Article, self.title, max_length=255, fallback="news", pk=self.pk
+            )
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -295,6 +328,12 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at <= (at or timezone.now())
         )
+
+    def is_owned_by(self, user) -> bool:
+        """The instance's ``ArticleQuerySet.owned_by``; no query when the user created it."""
+        if self.created_by_id == user.pk:
+            return True
+        return Article.objects.owned_by(user).filter(pk=self.pk).exists()
 
     @property
     def is_scheduled(self) -> bool:

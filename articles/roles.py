@@ -4,8 +4,15 @@ The groups themselves come from a migration; permission rows only exist after
 ``post_migrate``, so they are attached here, idempotently, after every migrate.
 """
 
+from articles.models import Article, owned_condition, published_condition
+
 JOURNALIST = "Journalist"
 EDITOR = "Editor"
+
+# What a journalist may set and edit: their own stories before an editor publishes them.
+JOURNALIST_STATUSES = (Article.Status.DRAFT, Article.Status.REVIEW)
+# Publishing decisions: the form leaves them out for journalists and the server refuses them.
+EDITOR_ONLY_FIELDS = ("published_at", "is_featured")
 
 ROLE_PERMISSIONS = {
     JOURNALIST: [
@@ -53,3 +60,17 @@ def setup_roles(**kwargs) -> None:
 
 def is_editor(user) -> bool:
     return user.is_active and user.has_perm("articles.publish_article")
+
+
+def can_edit_article(user, article: Article) -> bool:
+    """Editors edit every story; a journalist their own, until it is published."""
+    if is_editor(user):
+        return True
+    return article.status in JOURNALIST_STATUSES and article.is_owned_by(user)
+
+
+def articles_visible_to(user, queryset):
+    """The admin's story list: editors see all; others see their own and what is live."""
+    if is_editor(user):
+        return queryset
+    return queryset.filter(owned_condition(user) | published_condition())

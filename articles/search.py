@@ -18,7 +18,7 @@ from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article
-from articles.views import paginate, render_list
+from core.listing import paginate, render_list
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
@@ -51,7 +51,8 @@ def search_terms(query: str) -> list[str]:
 
 def article_search(terms: list[str]) -> QuerySet[Article]:
     """Return published stories matching every term, best first; none for no terms."""
-    articles = Article.objects.published().for_cards()
+    # Snippets quote the body when the lead lacks the term.
+    articles = Article.objects.published().for_cards().defer(None)
     if not terms:
         return articles.none()
     if connection.vendor == "postgresql":

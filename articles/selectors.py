@@ -1,9 +1,7 @@
 """Reads for the public pages that span models: related stories, home blocks, listings."""
 
-import logging
 import math
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Case,
@@ -11,7 +9,6 @@ from django.db.models import (
     FloatField,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     Subquery,
     Sum,
@@ -22,11 +19,9 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, RowNumber
 
-from articles.models import Article, Byline, Tag, TaggedArticle
-from portal import cache as page_cache
+from articles.models import Article, Tag, TaggedArticle
+from core import cache
 from regions.models import Region
-
-logger = logging.getLogger(__name__)
 
 # How many of a shared tag's latest stories may compete, and how many of the story's rarest
 # tags count: enough for any real story, bounded for 100,000 stories.
@@ -36,13 +31,9 @@ MAX_TAGS = 12
 RELATED_CACHE_SECONDS = 3600
 
 
-def bylines_prefetch() -> Prefetch:
-    return Prefetch("bylines", queryset=Byline.objects.select_related("author"))
-
-
-def story_cards():
-    """Published stories, newest first, shaped for cards: region joined, the body left out."""
-    return Article.objects.published().select_related("region").defer("body").latest_first()
+def latest_cards(*, bylines: bool = True):
+    """Published stories, newest first, shaped for cards (see ``ArticleQuerySet.for_cards``)."""
+    return Article.objects.published().for_cards(bylines=bylines).latest_first()
 
 
 # Counting stops here: a tag on 60,000 stories weighs hardly less than one on 2,000, and
@@ -89,24 +80,13 @@ def article_related_list(article: Article, *, limit: int = 5, tags=None) -> list
     publish, unpublish or tag edit moves, so a repeat costs one lookup by primary key.
     """
     key = f"related:{article.pk}:{limit}"
-    try:
-        generation, values = page_cache.current([key])
-    except Exception:  # no cache server: rank every time
-        logger.warning("related: the cache does not answer", exc_info=True)
-        generation, values = None, {}
-    entry = values.get(key)
-    if generation is not None and entry is not None and entry[0] == generation:
-        stories = (
-            Article.objects.published().select_related("region").defer("body").in_bulk(entry[1])
-        )
-        if len(stories) == len(entry[1]):
-            return [stories[pk] for pk in entry[1]]
+    generation, ids = cache.lookup(key)
+    if ids is not None:
+        stories = Article.objects.published().for_cards(bylines=False).in_bulk(ids)
+        if len(stories) == len(ids):
+            return [stories[pk] for pk in ids]
     related = _article_related_ranked(article, limit=limit, tags=tags)
-    if generation is not None:
-        try:
-            cache.set(key, (generation, [story.pk for story in related]), RELATED_CACHE_SECONDS)
-        except Exception:
-            logger.warning("related: could not cache %s", key, exc_info=True)
+    cache.keep(key, generation, [story.pk for story in related], RELATED_CACHE_SECONDS)
     return related
 
 
@@ -136,7 +116,7 @@ def _article_related_ranked(article: Article, *, limit: int, tags) -> list[Artic
         for source in sources:
             candidates |= Q(pk__in=source)
 
-    queryset = published.filter(candidates).select_related("region").defer("body")
+    queryset = published.filter(candidates).for_cards(bylines=False)
     if weights:
         # A per-story subquery rather than a join and GROUP BY: grouping a few hundred wide
         # story rows cost more than the scoring itself.
@@ -178,7 +158,7 @@ def _article_related_ranked(article: Article, *, limit: int, tags) -> list[Artic
 
 def featured_list(*, limit: int = 4) -> list[Article]:
     """Lead stories for the home page: featured ones, else simply the latest."""
-    published = story_cards()
+    published = latest_cards(bylines=False)
     return list(published.filter(is_featured=True)[:limit]) or list(published[:limit])
 
 
@@ -189,7 +169,7 @@ def region_blocks(*, per_region: int = 4) -> list[tuple[Region, list[Article]]]:
     generation (any publish or edit makes it fresh): building 20 blocks costs ~15 ms of
     query building and loading on every home page miss otherwise.
     """
-    return page_cache.fragment(
+    return cache.fragment(
         f"region-blocks:{per_region}", lambda: _region_blocks(per_region=per_region)
     )
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from articles.models import Article, Tag, TaggedArticle
 from articles.roles import is_editor
-from portal.text import latin_slugify
+from core.text import unique_slug
 
 
 def _require_editor(user) -> None:
@@ -76,7 +76,7 @@ def _tag_name_taken(name: str, *, exclude_pk=None) -> bool:
 @transaction.atomic
 def tag_rename(*, tag: Tag, name: str) -> Tag:
     """Rename a tag; its slug follows the new name. Two tags of one name are merged instead."""
-    name = " ".join(name.split())
+    name = Tag.clean_name(name)
     if not name:
         raise ValidationError({"name": _("A tag needs a name.")})
     if _tag_name_taken(name, exclude_pk=tag.pk):
@@ -85,12 +85,7 @@ def tag_rename(*, tag: Tag, name: str) -> Tag:
             params={"name": name},
         )
     tag.name = name
-    base = latin_slugify(name, max_length=90, fallback="tag")
-    slug, n = base, 1
-    while Tag.objects.filter(slug=slug).exclude(pk=tag.pk).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    tag.slug = slug
+    tag.slug = unique_slug(Tag, name, max_length=96, fallback="tag", pk=tag.pk)
     tag.save()
     return tag
 

@@ -5,16 +5,16 @@ URLs are absolute on ``SITE_URL`` when it is set, else on the request's scheme a
 """
 
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import EmptyPage
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 
-from articles.models import Article, Tag
+from articles.models import Article, Tag, published_condition
 from authors.models import Author
+from core.links import site_url_parts
 from regions.models import Region
 
 NEWS_WINDOW = timedelta(days=2)
@@ -25,15 +25,12 @@ NEWS_LANGUAGE = "kk"
 
 class PortalSitemap(Sitemap):
     def get_protocol(self, protocol=None):
-        if settings.SITE_URL:
-            return urlsplit(settings.SITE_URL).scheme
-        return super().get_protocol(protocol)
+        configured = site_url_parts()
+        return configured[0] if configured else super().get_protocol(protocol)
 
     def get_domain(self, site=None):
-        if settings.SITE_URL:
-            parts = urlsplit(settings.SITE_URL)
-            return parts.netloc + parts.path
-        return super().get_domain(site)
+        configured = site_url_parts()
+        return configured[1] if configured else super().get_domain(site)
 
 
 class ListingSitemap(PortalSitemap):
@@ -53,11 +50,7 @@ class ListingSitemap(PortalSitemap):
 
 def _latest_published(path: str) -> Max:
     """The newest publish time of the published stories reached through ``path``."""
-    return Max(
-        f"{path}__published_at",
-        filter=Q(**{f"{path}__status": Article.Status.PUBLISHED})
-        & Q(**{f"{path}__published_at__lte": timezone.now()}),
-    )
+    return Max(f"{path}__published_at", filter=published_condition(f"{path}__"))
 
 
 class ArticleSitemap(PortalSitemap):

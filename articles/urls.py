@@ -10,7 +10,6 @@ urlpatterns = [
     path("news/<int:pk>/<str:slug>/", views.article_detail, name="detail"),
     path("tags/<str:slug>/", views.tag_detail, name="tag"),
     path("tags/<str:slug>/rss/", feeds.TagFeed(), name="tag_rss"),
-    path("top/", views.top, name="top"),
     path("search/", search.search_view, name="search"),
     path("rss/", feeds.LatestFeed(), name="rss"),
 ]

@@ -3,8 +3,8 @@ from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from articles.admin import CaseInsensitiveSearchMixin, HostileInputMixin
 from authors.models import Author
+from core.admin import CaseInsensitiveSearchMixin, HostileInputMixin
 
 
 @admin.register(Author)

@@ -3,7 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.text import unique_slug
+from core.text import unique_slug
 
 
 class Author(models.Model):

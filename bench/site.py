@@ -89,7 +89,7 @@ def server_env(args, *, cold: bool, static_root: str) -> dict:
         "SECURE_HSTS_SECONDS": "0",
         "DATABASE_URL": args.database_url,
         "STATIC_ROOT": static_root,
-        "BENCH_VIEWS": "1",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
         "BIND": f"127.0.0.1:{args.port}",
         "LOG_LEVEL": "ERROR",
     }

@@ -1,4 +1,4 @@
-"""Views that exist only while benchmarking (BENCH_VIEWS=1), never on the normal site."""
+"""Views that exist only while benchmarking (bench.settings), never on the normal site."""
 
 from django.http import HttpResponse
 from django.views.decorators.cache import never_cache

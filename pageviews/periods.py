@@ -5,15 +5,15 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # period -> number of calendar days counted, today included; None means "ever".
 PERIOD_DAYS = {"day": 1, "week": 7, "month": 30, "all": None}
 PERIOD_LABELS = {
-    "day": _("Today"),
-    "week": _("This week"),
-    "month": _("This month"),
-    "all": _("All time"),
+    "day": pgettext_lazy("most read period", "Today"),
+    "week": pgettext_lazy("most read period", "Week"),
+    "month": pgettext_lazy("most read period", "Month"),
+    "all": pgettext_lazy("most read period", "All time"),
 }
 DEFAULT_PERIOD = "week"
 

@@ -1,20 +1,17 @@
 """Reads: which stories were read most, and an article's daily reads."""
 
 import hashlib
-import logging
 from datetime import date, timedelta
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone
 
 from articles.models import Article
-from pageviews import conf, generation
+from core import cache
+from pageviews import conf
 from pageviews.models import DailyPageViews
 from pageviews.periods import normalize_period, period_start, today
-
-logger = logging.getLogger(__name__)
 
 
 def article_is_countable(article_id: int, *, at=None) -> bool:
@@ -31,19 +28,23 @@ def most_read(period: str = "week", limit: int = 5, region=None, *, day: date | 
     """Return published articles ranked by reads in ``period``, newer first on ties.
 
     Each article carries ``period_views``: its reads in the period (its total for "all").
-    The ranking and the cards are cached for 30 seconds under the pageviews generation, which
-    a flush and any article save bump: Top news costs nothing on most pages, and is never
-    staler than that.
+    The ranking and the cards are kept for PAGEVIEWS_MOST_READ_CACHE_SECONDS under the counts
+    generation, which a flush and any article save bump: Top news costs nothing on most
+    pages, and is never staler than that.
     """
     period = normalize_period(period)
     day = day or today()
-    gen = generation.current()
     depth = max(limit, RANKING_DEPTH)
-    key = f"pageviews:most_read:{gen}:{period}:{getattr(region, 'pk', region)}:{day}:{depth}"
-    ranking = _cached(gen, key, lambda: _ranking(period, depth, region, day=day))[:limit]
+    seconds = conf.get("PAGEVIEWS_MOST_READ_CACHE_SECONDS")
+    key = f"most_read:{period}:{getattr(region, 'pk', region)}:{day}:{depth}"
+    ranking = cache.remember_counted(
+        key, lambda: _ranking(period, depth, region, day=day), timeout=seconds
+    )[:limit]
     ids = [pk for pk, _ in ranking]
     cards_key = f"{key}:cards:{hashlib.sha1(repr(ids).encode()).hexdigest()}"
-    cards = _cached(gen, cards_key, lambda: Article.objects.for_cards().in_bulk(ids))
+    cards = cache.remember_counted(
+        cards_key, lambda: Article.objects.for_cards().in_bulk(ids), timeout=seconds
+    )
     result = []
     for pk, reads in ranking:
         if pk in cards:
@@ -51,23 +52,6 @@ def most_read(period: str = "week", limit: int = 5, region=None, *, day: date | 
             article.period_views = reads
             result.append(article)
     return result
-
-
-def _cached(gen, key: str, compute):
-    if gen is None:
-        return compute()
-    try:
-        value = cache.get(key)
-    except Exception:
-        logger.warning("pageviews: the cache does not answer", exc_info=True)
-        return compute()
-    if value is None:
-        value = compute()
-        try:
-            cache.set(key, value, conf.get("PAGEVIEWS_MOST_READ_CACHE_SECONDS"))
-        except Exception:
-            logger.warning("pageviews: the cache does not answer", exc_info=True)
-    return value
 
 
 def _ranking(period: str, limit: int, region, *, day: date) -> list[tuple[int, int]]:

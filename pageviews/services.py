@@ -16,7 +16,8 @@ from django.db.models import Case, F, PositiveBigIntegerField, Value, When
 from django.utils import timezone
 
 from articles.models import Article
-from pageviews import buffer, conf, generation
+from core import cache
+from pageviews import buffer, conf
 from pageviews.models import AppliedFlush, DailyPageViews, ReaderMark
 from pageviews.periods import today
 from pageviews.selectors import article_is_countable
@@ -207,7 +208,7 @@ def pageviews_flush(*, batch_size: int | None = None) -> FlushResult:
         buffer.forget_flush(flush_key)
         result.buffers += 1
     if result.reads:
-        generation.bump()
+        cache.bump_counts()
     return result
 
 

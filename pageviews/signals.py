@@ -5,14 +5,15 @@ import logging
 import redis
 from django.conf import settings
 
-from pageviews import buffer, generation
+from core import cache
+from pageviews import buffer
 
 logger = logging.getLogger(__name__)
 
 
 def article_changed(sender, instance, **kwargs) -> None:
     """A publish, unpublish, reschedule, edit or delete: most-read and "is it live" are stale."""
-    generation.bump()
+    cache.bump_counts()
     if settings.REDIS_URL:
         try:
             buffer.forget_live(instance.pk)

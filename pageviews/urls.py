@@ -5,5 +5,6 @@ from pageviews import views
 app_name = "pageviews"
 
 urlpatterns = [
-    path("<str:article_id>/", views.record, name="record"),
+    path("top/", views.top, name="top"),
+    path("pageviews/<str:article_id>/", views.record, name="record"),
 ]

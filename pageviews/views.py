@@ -4,13 +4,18 @@ import logging
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.views.decorators.csrf import csrf_exempt
 
+from core.listing import page_number, page_of, render_list
 from pageviews import services
+from pageviews.periods import PERIOD_DAYS, PERIOD_LABELS, normalize_period
 from pageviews.readers import not_counted_reason, parse_reader_id, reader_key
-from pageviews.selectors import article_is_countable
+from pageviews.selectors import article_is_countable, most_read
 
 logger = logging.getLogger(__name__)
 
 MAX_BODY = 1024
+TOP_PER_PAGE = 20
+# Most-read pages rank everything up to the page asked for, so they stop at 500 stories.
+TOP_MAX_PAGE = 25
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 
 
@@ -91,3 +96,18 @@ def _reader_id_from_body(request) -> str | None:
     if reader_id is None:
         raise BadBeacon(400)
     return reader_id
+
+
+def top(request):
+    """``/top/``: the period's most-read stories, 20 a page, with "Show more"."""
+    period = normalize_period(request.GET.get("period"))
+    number = page_number(request, last=TOP_MAX_PAGE)
+    ranked = most_read(period, limit=number * TOP_PER_PAGE + 1)
+    page = page_of(ranked, number, per_page=TOP_PER_PAGE)
+    context = {
+        "period": period,
+        "period_label": PERIOD_LABELS[period],
+        "periods": [(key, PERIOD_LABELS[key]) for key in PERIOD_DAYS],
+        "start_rank": (number - 1) * TOP_PER_PAGE + 1,
+    }
+    return render_list(request, "pageviews/top.html", page, context)

@@ -4,8 +4,3 @@ from django.apps import AppConfig
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = "Portal"
-
-    def ready(self):
-        from portal.cache import connect_signals
-
-        connect_signals()

@@ -3,8 +3,8 @@
 Sits right after WhiteNoise, so a page served from the cache skips sessions, CSRF,
 authentication and the view: no SQL at all. Only readers without a session cookie are
 served from it or fill it; anyone with a session (staff in the admin) gets fresh pages
-marked private. A cached page is valid while the site's content generation
-(portal.cache) is the one it was made under, and for at most PAGE_CACHE_SECONDS.
+marked private. A cached page is valid while the site's generation (core.cache) is the
+one it was made under, and for at most PAGE_CACHE_SECONDS.
 """
 
 import hashlib
@@ -12,12 +12,11 @@ import logging
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
-from portal import cache as page_cache
+from core import cache
 from portal.locale import reader_language
 
 logger = logging.getLogger(__name__)
@@ -44,15 +43,8 @@ class PageCacheMiddleware:
             return response
         seconds = settings.PAGE_CACHE_SECONDS
         key = self._key(request) if seconds > 0 else None
-        generation = entry = None
-        if key:
-            try:
-                generation, values = page_cache.current([key])
-                entry = values.get(key)
-            except Exception:  # a sick cache server must not take the site down with it
-                logger.warning("page cache: the cache does not answer", exc_info=True)
-                key = None
-        if entry is not None and entry[0] == generation:
+        generation, entry = cache.lookup(key) if key else (None, None)
+        if entry is not None:
             response = self._rebuild(entry)
         else:
             response = self.get_response(request)
@@ -60,10 +52,7 @@ class PageCacheMiddleware:
                 return response
             self._stamp(response)
             if key and request.method == "GET":
-                try:
-                    cache.set(key, self._entry(generation, response), seconds)
-                except Exception:
-                    logger.warning("page cache: could not store %s", request.path, exc_info=True)
+                cache.keep(key, generation, self._entry(response), seconds)
         return get_conditional_response(
             request,
             etag=response["ETag"],
@@ -81,11 +70,10 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _key(request) -> str:
-        variant = "x" if request.headers.get("x-requested-with") else "p"
         # The scheme matters: canonical and OpenGraph links in the page are absolute.
         raw = f"{request.scheme}|{request.get_host()}|{request.get_full_path()}"
         digest = hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
-        return f"page:{reader_language(request)}:{variant}:{digest}"
+        return f"page:{reader_language(request)}:{digest}"
 
     @staticmethod
     def _is_storable(response) -> bool:
@@ -114,14 +102,13 @@ class PageCacheMiddleware:
             response["Last-Modified"] = http_date(response.last_modified_ts)
 
     @staticmethod
-    def _entry(generation, response) -> tuple:
+    def _entry(response) -> tuple:
         headers = [
             (name, value)
             for name, value in response.items()
             if name.lower() not in _SKIPPED_HEADERS
         ]
         return (
-            generation,
             response.status_code,
             response.content,
             headers,
@@ -130,7 +117,7 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _rebuild(entry) -> HttpResponse:
-        _generation, status, content, headers, last_modified_ts = entry
+        status, content, headers, last_modified_ts = entry
         response = HttpResponse(content, status=status)
         for name, value in headers:
             response[name] = value

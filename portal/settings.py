@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "taggit",
     "simple_history",
     "django_prose_editor",
+    "core",
     "portal",
     "regions",
     "authors",

@@ -1,4 +1,5 @@
-import os
+"""The site's URLs. Pages that combine apps are wired here, in the shell, which may import
+every app; each app's own ``urls`` imports nothing above it."""
 
 from django.conf import settings
 from django.contrib import admin
@@ -7,8 +8,20 @@ from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
+from articles import feeds
+from articles import views as articles_views
 from articles.sitemaps import news_sitemaps, sitemaps
 from portal import views
+
+region_urlpatterns = [
+    path("", articles_views.region_list, name="list"),
+    path("<str:slug>/", views.region_detail, name="detail"),
+    path("<str:slug>/rss/", feeds.RegionFeed(), name="rss"),
+]
+author_urlpatterns = [
+    path("", articles_views.author_list, name="list"),
+    path("<str:slug>/", articles_views.author_detail, name="detail"),
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -25,10 +38,10 @@ urlpatterns = [
         {"sitemaps": news_sitemaps, "template_name": "sitemaps/news.xml"},
         name="sitemap_news",
     ),
-    path("pageviews/", include("pageviews.urls")),
+    path("", include("pageviews.urls")),
     path("", include("articles.urls")),
-    path("regions/", include("regions.urls")),
-    path("authors/", include("authors.urls")),
+    path("regions/", include((region_urlpatterns, "regions"))),
+    path("authors/", include((author_urlpatterns, "authors"))),
 ]
 
 if settings.SERVE_MEDIA:
@@ -36,8 +49,3 @@ if settings.SERVE_MEDIA:
 
 handler404 = "portal.views.page_not_found"
 handler500 = "portal.views.server_error"
-
-if os.environ.get("BENCH_VIEWS") == "1":  # the benchmark's fixed-size page (bench/site.py) only
-    from bench.views import fixed_page
-
-    urlpatterns += [path("bench/fixed/", fixed_page)]

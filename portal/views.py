@@ -13,8 +13,12 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
-from articles.selectors import bylines_prefetch, featured_list, region_blocks, story_cards
-from articles.views import PER_PAGE, article_list, wants_partial
+from articles.models import bylines_prefetch
+from articles.selectors import featured_list, latest_cards, region_blocks
+from articles.views import article_list
+from core.listing import PER_PAGE, get_by_slug, paginate, render_list, wants_partial
+from pageviews.selectors import most_read
+from regions.models import Region
 
 logger = logging.getLogger(__name__)
 
@@ -84,11 +88,12 @@ def server_error(request):
 
 
 def home(request):
+    """Lead stories, the latest news with "Show more", and a block per region."""
     if wants_partial(request):
         # The home page's "Show more" continues the latest news: answer with those items.
         return article_list(request)
     featured = featured_list(limit=4)
-    latest = list(story_cards()[: PER_PAGE + 1])
+    latest = list(latest_cards(bylines=False)[: PER_PAGE + 1])
     blocks = region_blocks(per_region=3)
     stories = [*featured, *latest, *(story for _, items in blocks for story in items)]
     prefetch_related_objects(stories, bylines_prefetch())
@@ -99,3 +104,17 @@ def home(request):
         "region_blocks": blocks,
     }
     return render(request, "portal/home.html", context)
+
+
+def region_detail(request, slug):
+    """A region's stories and, on its first page, what the region read most this week.
+
+    Here, in the site shell, because it needs both articles and read counts.
+    """
+    # Inactive regions leave the menus, but their pages and stories stay online.
+    region = get_by_slug(Region.objects.all(), slug)
+    page = paginate(request, latest_cards().in_region(region))
+    context = {"region": region}
+    if page.number == 1:
+        context["region_most_read"] = most_read("week", 5, region=region)
+    return render_list(request, "regions/region_detail.html", page, context)

@@ -1,11 +1,10 @@
 from django.contrib import admin, messages
 from django.db.models import Count
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from articles.admin import CaseInsensitiveSearchMixin, HostileInputMixin
-from articles.forms import RegionMergeForm
+from core.admin import CaseInsensitiveSearchMixin, HostileInputMixin, action_confirmation
+from regions.forms import RegionMergeForm
 from regions.models import Region
 from regions.services import region_merge
 
@@ -34,7 +33,10 @@ class RegionAdmin(HostileInputMixin, CaseInsensitiveSearchMixin, admin.ModelAdmi
     @admin.action(permissions=["change"], description=_("Merge selected regions into another"))
     def merge_regions(self, request, queryset):
         sources = list(queryset)
-        form = RegionMergeForm(request.POST if "apply" in request.POST else None, sources=sources)
+        # Without the delete permission a merge deactivates the merged regions instead.
+        can_delete = self.has_delete_permission(request)
+        data = request.POST if "apply" in request.POST else None
+        form = RegionMergeForm(data, sources=sources, can_delete=can_delete)
         if form.is_valid():
             target = form.cleaned_data["target"]
             moved = 0
@@ -43,8 +45,8 @@ class RegionAdmin(HostileInputMixin, CaseInsensitiveSearchMixin, admin.ModelAdmi
                     source=source,
                     target=target,
                     user=request.user,
-                    delete_source=form.cleaned_data["delete_source"],
-                )
+                    delete_source=can_delete and form.cleaned_data["delete_source"],
+                ).get("articles.Article", 0)
             self.message_user(
                 request,
                 ngettext(
@@ -56,16 +58,12 @@ class RegionAdmin(HostileInputMixin, CaseInsensitiveSearchMixin, admin.ModelAdmi
                 messages.SUCCESS,
             )
             return None
-        return TemplateResponse(
+        return action_confirmation(
+            self,
             request,
-            "admin/regions/region/merge.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Merge regions"),
-                "opts": self.opts,
-                "form": form,
-                "regions": queryset,
-                "action": "merge_regions",
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
+            action="merge_regions",
+            title=_("Merge regions"),
+            form=form,
+            queryset=queryset,
+            template="admin/regions/region/merge.html",
         )

@@ -4,38 +4,52 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from articles.models import Article
-from authors.models import Author
 from regions.models import Region
 
 
 @transaction.atomic
-def region_merge(*, source: Region, target: Region, user=None, delete_source: bool = True) -> int:
-    """Move every article and author of ``source`` to ``target``; return the articles moved.
+def region_merge(
+    *, source: Region, target: Region, user=None, delete_source: bool = True
+) -> dict[str, int]:
+    """Move every row that points at ``source`` to ``target``; return the rows moved per model.
 
-    The source is deleted, or only deactivated (its name kept for the record) when
-    ``delete_source`` is false. Each moved article gets a history row saying why.
+    Whatever points at a region (stories, author profiles) is found through the model's
+    relations, so this app needs to know none of them. Models with a history (stories) get
+    a history row per moved row saying why; hidden relations (history snapshots) keep what
+    they recorded. The source is deleted, or only deactivated (its name kept for the record)
+    when ``delete_source`` is false. Keys of the result are model labels ("articles.Article").
     """
     if source.pk == target.pk:
         raise ValidationError(_("A region cannot be merged into itself."))
-    articles = list(Article.objects.filter(region=source))
     reason = _("Region “%(source)s” merged into “%(target)s”") % {
         "source": source.name,
         "target": target.name,
     }
-    Article.objects.filter(region=source).update(region=target)
-    for article in articles:
-        article.region = target
-    Article.history.bulk_history_create(
-        articles, update=True, default_user=user, default_change_reason=reason[:100], batch_size=500
-    )
-    Author.objects.filter(region=source).update(region=target)
+    moved = {}
+    for relation in Region._meta.related_objects:
+        if not relation.one_to_many or relation.hidden:
+            continue
+        model, field = relation.related_model, relation.field.name
+        rows = model._default_manager.filter(**{field: source})
+        history = getattr(model, "history", None)
+        changed = list(rows) if history is not None else None
+        moved[model._meta.label] = rows.update(**{field: target})
+        if changed:
+            for row in changed:
+                setattr(row, field, target)
+            history.bulk_history_create(
+                changed,
+                update=True,
+                default_user=user,
+                default_change_reason=reason[:100],
+                batch_size=500,
+            )
     if delete_source:
         source.delete()
     else:
         source.is_active = False
         source.save(update_fields=["is_active"])
-    return len(articles)
+    return moved
 
 
 @transaction.atomic

@@ -1,9 +1,7 @@
-"""Story pieces shared by every page: cover images, view numbers and the Top news block."""
+"""Story pieces shared by every page: cover images and view numbers."""
 
 from django import template
 from django.utils.html import format_html, format_html_join
-
-from pageviews.selectors import most_read
 
 register = template.Library()
 
@@ -58,9 +56,3 @@ def views_of(article):
     """The period's reads on most-read lists, else the story's total."""
     period_views = getattr(article, "period_views", None)
     return article.view_count if period_views is None else period_views
-
-
-@register.inclusion_tag("partials/top_news.html")
-def top_news():
-    """The week's five most-read stories; ``most_read`` keeps them cached for a minute."""
-    return {"articles": most_read("week", 5)}

@@ -10,7 +10,7 @@ document.addEventListener("click", function (event) {
   link.setAttribute("aria-busy", "true");
   var url = new URL(link.href, window.location.href);
   url.searchParams.set("partial", "1");
-  fetch(url, { headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" })
+  fetch(url, { credentials: "same-origin" })
     .then(function (response) {
       if (!response.ok) throw new Error(response.status);
       return response.text().then(function (html) {

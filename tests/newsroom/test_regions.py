@@ -17,7 +17,7 @@ def test_region_merge_moves_every_article_and_author_and_deletes_the_source():
 
     moved = region_merge(source=source, target=target)
 
-    assert moved == 3
+    assert moved["articles.Article"] == 3
     assert set(Article.objects.filter(region=target)) == set(articles)
     assert Author.objects.get(pk=author.pk).region == target
     assert not Region.objects.filter(slug="semei").exists()
@@ -50,6 +50,23 @@ def test_editor_merges_regions_through_the_admin(editor_client):
     assert done.status_code == 302
     article.refresh_from_db()
     assert article.region == target
+    # Editors may not delete regions: the merged one stays, inactive, for the record.
+    source.refresh_from_db()
+    assert source.is_active is False
+
+
+def test_a_merge_deletes_the_source_only_for_someone_allowed_to_delete_regions(client):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.create_superuser("boss", "boss@example.kz", "x"))
+    source = Region.objects.create(name="Жаңа облыс", slug="zhana")
+    selection = {"action": "merge_regions", "_selected_action": [source.pk]}
+    done = client.post(
+        "/admin/regions/region/",
+        {**selection, "apply": "1", "target": region("almaty").pk, "delete_source": "on"},
+    )
+
+    assert done.status_code == 302
     assert not Region.objects.filter(pk=source.pk).exists()
 
 

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
-from portal import cache as page_cache
+from core import cache as page_cache
 from tests.factories import make_article, make_author, make_user, region
 
 pytestmark = pytest.mark.django_db
@@ -116,9 +116,17 @@ def test_show_more_partial_and_full_page_are_cached_apart(client):
     for i in range(15):
         make_article(title=f"Тізім жаңалығы {i}")
     full = client.get("/news/?page=2")
-    partial = client.get("/news/?page=2", headers={"x-requested-with": "XMLHttpRequest"})
+    partial = client.get("/news/?page=2&partial=1")
     assert b"<html" in full.content
     assert b"<html" not in partial.content
+
+
+@pytest.mark.parametrize("value", ["", "XMLHttpRequest"])
+def test_a_script_header_never_stores_a_fragment_under_the_full_pages_key(client, value):
+    """An empty X-Requested-With once made every reader get a bare list for 30 s."""
+    make_article(title="Толық бет")
+    client.get("/news/", headers={"X-Requested-With": value})
+    assert b"<html" in client.get("/news/").content
 
 
 def test_languages_are_cached_apart(client, story, settings):

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from pageviews.models import DailyPageViews
-from portal import cache as page_cache
+from core import cache as page_cache
 from tests.factories import make_articles, make_author, region
 
 pytestmark = pytest.mark.django_db

@@ -23,10 +23,11 @@ from articles import images
 from articles.html import sanitize_html
 from articles.models import Article, Byline, Tag, TaggedArticle
 from authors.models import Author
+from core import cache
+from core.text import latin_slugify
 from pageviews.models import DailyPageViews
 from portal.management import demo_data
 from portal.management.demo_text import TextMaker, cover_image, person_names, tag_names
-from portal.text import latin_slugify
 from regions.models import Region
 
 DEMO_USERS = [
@@ -75,11 +76,8 @@ def _refresh_planner_statistics():
 
 def _refresh_page_cache():
     # Bulk inserts send no signals, so the page cache and Top news learn about them here.
-    from pageviews import generation
-    from portal.cache import bump_generation
-
-    bump_generation()
-    generation.bump()
+    cache.bump_content()
+    cache.bump_counts()
 
 
 class DemoSeeder:

@@ -22,6 +22,11 @@ CYRILLIC_TO_LATIN = {
 _TRANSLATION = str.maketrans(CYRILLIC_TO_LATIN)
 
 
+def collapse_whitespace(text: str) -> str:
+    """One space between words, none around them (names typed or pasted by people)."""
+    return " ".join(text.split())
+
+
 def transliterate(text: str) -> str:
     return text.lower().translate(_TRANSLATION)
 

@@ -8,23 +8,13 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.utils.safestring import mark_safe
 
+from core.links import absolute_url
 from pageviews.periods import PERIOD_DAYS
 
 register = template.Library()
 
 DEFAULT_IMAGE = "img/og-default.png"
 DEFAULT_IMAGE_SIZE = (1200, 630)
-
-
-def absolute_url(request, path: str) -> str:
-    """``SITE_URL`` + path when configured, else the request's own scheme and host."""
-    if path.startswith(("http://", "https://")):
-        return path
-    if settings.SITE_URL:
-        return settings.SITE_URL + path
-    if request is None:
-        return path
-    return request.build_absolute_uri(path)
 
 
 def cover_image_url(article) -> str:

@@ -1,0 +1,10 @@
+"""The newsroom's admin for stories and tags, one module per concern.
+
+``articles``: the story list and form, by role; ``bylines``: the authors inline;
+``actions``: bulk workflow actions; ``preview``: preview and history; ``tags``: moderation.
+"""
+
+from articles.admin.articles import ArticleAdmin
+from articles.admin.tags import TagAdmin
+
+__all__ = ["ArticleAdmin", "TagAdmin"]
