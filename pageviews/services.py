@@ -278,7 +278,8 @@ def applied_flushes_prune(*, older_than: timedelta = timedelta(days=2)) -> int:
 
 
 def pageviews_flush_if_due() -> FlushResult | None:
-    """Flush when the buffer's oldest read is a minute old, unless another worker is at it."""
+    """Flush once the oldest buffered read is PAGEVIEWS_FLUSH_AFTER_SECONDS old, unless another
+    worker is at it."""
     if not settings.REDIS_URL:
         return None
     try:

@@ -161,11 +161,11 @@ else:
         }
     }
 
-# --- Page cache (portal/cache.py, portal/middleware.py) ---
+# --- Page cache (core/cache.py, portal/middleware.py) ---
 # Seconds an anonymous page may be kept by the site's page cache and by a CDN (s-maxage);
 # 0 turns the page cache off. Content changes refresh pages at once whatever this is; it
-# bounds how old the view counts on a page can be: 30 s here plus at most 60 s of the cached
-# Top news inside the page keeps the 90-second promise.
+# bounds how old the view counts on a page can be: 30 s here plus at most 30 s of the cached
+# Top news inside the page (PAGEVIEWS_MOST_READ_CACHE_SECONDS) keeps the 90-second promise.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 30)
 # Where the local-memory cache's generation stamp lives; empty means the temp folder.
 PAGE_CACHE_STAMP_FILE = os.environ.get("PAGE_CACHE_STAMP_FILE", "")

@@ -22,7 +22,6 @@ from articles.roles import (
 )
 from authors.models import Author, author_for_user
 from core.admin import CaseInsensitiveSearchMixin, HostileInputMixin
-from pageviews.admin_mixins import ArticleReadsAdminMixin
 
 
 class TagFilter(admin.SimpleListFilter):
@@ -47,7 +46,6 @@ class ArticleAdmin(
     ArticleActionsMixin,
     ArticlePreviewMixin,
     ArticleHistoryMixin,
-    ArticleReadsAdminMixin,
     CaseInsensitiveSearchMixin,
     SimpleHistoryAdmin,
 ):

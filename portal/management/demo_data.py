@@ -1,4 +1,4 @@
-"""Demo content: the real regional-news page the portal imitates (see DESIGN.md).
+"""Demo content: the real regional-news page the portal imitates.
 
 The seed article's body is the original text, split into paragraphs at sentence boundaries;
 lines are wrapped here only for the source file and joined again by ``seed_paragraphs()``.

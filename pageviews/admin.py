@@ -8,6 +8,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from articles.admin import ArticleAdmin
+from articles.models import Article
 from pageviews.periods import PERIOD_DAYS, PERIOD_LABELS, normalize_period, today
 from pageviews.selectors import daily_reads, most_read
 
@@ -16,7 +18,7 @@ MOST_READ_LIMIT = 50
 
 
 class ArticleReadsAdminMixin:
-    """Mix into the Article ModelAdmin (before ModelAdmin in the bases)."""
+    """Reads for the story admin; mixed in below, before the ModelAdmin bases."""
 
     reads_fields = ("view_count", "reads_chart")
 
@@ -109,3 +111,13 @@ def reads_chart_context(article_id: int, *, days: int = CHART_DAYS) -> dict:
         "svg_width": days * (width + gap) - gap,
         "svg_height": height,
     }
+
+
+# The story admin is the articles app's; reads are this app's, so it extends that admin
+# here rather than the articles app importing upward.
+admin.site.unregister(Article)
+
+
+@admin.register(Article)
+class ArticleWithReadsAdmin(ArticleReadsAdminMixin, ArticleAdmin):
+    pass
