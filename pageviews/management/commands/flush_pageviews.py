@@ -9,7 +9,8 @@ class Command(BaseCommand):
     help = (
         "Move the reads buffered in Redis into the database. Safe to run at any time, twice "
         "at once, or after a killed run; without REDIS_URL there is no buffer and it does "
-        "nothing. The site also flushes by itself once the oldest buffered read is PAGEVIEWS_FLUSH_AFTER_SECONDS old (30 s by default)."
+        "nothing. The site also flushes by itself once the oldest buffered read is "
+        "PAGEVIEWS_FLUSH_AFTER_SECONDS old (30 s by default)."
     )
 
     def add_arguments(self, parser):
