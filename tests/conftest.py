@@ -5,9 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
-
-def _required(name: str) -> bool:
-    return os.environ.get(name, "").strip() in {"1", "true", "yes"}
+from tests.helpers.environment import required
 
 
 @pytest.fixture(autouse=True)
@@ -23,7 +21,7 @@ def _postgres_only(request):
     if request.node.get_closest_marker("postgres") is None:
         return
     if connection.vendor != "postgresql":
-        if _required("REQUIRE_POSTGRES"):
+        if required("REQUIRE_POSTGRES"):
             pytest.fail("REQUIRE_POSTGRES=1 but the tests run on " + connection.vendor)
         pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://...")
 
@@ -47,7 +45,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 def browser():
     if not CHROMIUM.exists():
         message = f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)"
-        if _required("REQUIRE_BROWSER"):
+        if required("REQUIRE_BROWSER"):
             pytest.fail("REQUIRE_BROWSER=1 but " + message)
         pytest.skip(message)
     from playwright.sync_api import sync_playwright

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from pageviews.models import DailyPageViews
-from tests.contract.markup import block, block_items, first_h1, item_date, last_number, parse
 from tests.factories import make_article, make_author, region
+from tests.helpers.html import block, block_items, first_h1, item_date, last_number, parse
 
 pytestmark = pytest.mark.django_db
 

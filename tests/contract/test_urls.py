@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from tests.contract.markup import parse
 from tests.factories import make_article, make_articles, make_author, region
+from tests.helpers.html import parse
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Tag
-from tests.crawlers.helpers import NS, cover_upload, parse_xml
 from tests.factories import make_article, make_articles, make_author, region
+from tests.helpers.feeds import NS, parse_xml
+from tests.helpers.images import image_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,7 @@ def test_rss_items_carry_title_lead_date_guid_authors_and_tags(client):
 
 
 def test_rss_encloses_the_cover_image_with_an_absolute_url(client, media_root):
-    story = make_article(cover_image=cover_upload())
+    story = make_article(cover_image=upload(image_bytes()))
 
     enclosure = parse_xml(client.get(RSS)).find("channel/item/enclosure")
 
@@ -63,7 +64,7 @@ def test_rss_encloses_the_cover_image_with_an_absolute_url(client, media_root):
 
 
 def test_rss_survives_a_cover_file_missing_from_storage(client, media_root):
-    story = make_article(cover_image=cover_upload())
+    story = make_article(cover_image=upload(image_bytes()))
     story.cover_image.storage.delete(story.cover_image.name)
 
     assert parse_xml(client.get(RSS)).find("channel/item/enclosure").get("length") == "0"

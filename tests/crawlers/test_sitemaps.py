@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from articles.models import Article, Tag
 from articles.sitemaps import ArticleSitemap
-from tests.crawlers.helpers import NS, parse_xml
 from tests.factories import make_article, make_articles, make_author, region
+from tests.helpers.feeds import NS, parse_xml
 
 pytestmark = pytest.mark.django_db
 

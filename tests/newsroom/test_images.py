@@ -1,37 +1,15 @@
-import io
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
-from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from articles import images
 from articles.models import Article
 from tests.factories import make_article
-
-from .helpers import ADD_URL, article_post
+from tests.helpers.images import GPS_IFD, image_bytes, upload
+from tests.helpers.newsroom import ADD_URL, article_post
 
 pytestmark = pytest.mark.django_db
-
-GPS_IFD = 0x8825
-
-
-def image_bytes(fmt="JPEG", size=(1600, 900), exif_gps=False) -> bytes:
-    out = io.BytesIO()
-    image = Image.new("RGB", size, (200, 120, 40))
-    options = {}
-    if exif_gps:
-        exif = Image.Exif()
-        exif[0x010F] = "PhoneMaker"
-        exif.get_ifd(GPS_IFD).update({1: "N", 2: (43.0, 15.0, 0.0), 3: "E", 4: (76.0, 57.0, 0.0)})
-        options["exif"] = exif
-    image.save(out, format=fmt, **options)
-    return out.getvalue()
-
-
-def upload(data: bytes, name="cover.jpg", content_type="image/jpeg"):
-    return SimpleUploadedFile(name, data, content_type=content_type)
 
 
 def post_cover(client, file):

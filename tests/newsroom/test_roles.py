@@ -8,8 +8,7 @@ from django.utils import timezone
 from articles.models import Article, Byline
 from authors.models import Author, author_for_user
 from tests.factories import make_article, make_author, make_user
-
-from .helpers import ADD_URL, article_post, change_url, split_datetime
+from tests.helpers.newsroom import ADD_URL, article_post, change_url, split_datetime
 
 pytestmark = pytest.mark.django_db
 

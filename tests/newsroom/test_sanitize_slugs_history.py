@@ -5,8 +5,7 @@ from django.utils import timezone
 
 from articles.models import Article, Byline
 from tests.factories import make_article, make_author
-
-from .helpers import ADD_URL, article_post, change_url
+from tests.helpers.newsroom import ADD_URL, article_post, change_url
 
 pytestmark = pytest.mark.django_db
 

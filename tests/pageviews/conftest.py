@@ -1,16 +1,12 @@
 import os
-import uuid
 
 import pytest
 import redis
 
 from pageviews import services
+from tests.helpers.environment import required
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
-BROWSER = (
-    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/131.0 Safari/537.36"
-)
 
 
 @pytest.fixture(autouse=True)
@@ -26,7 +22,7 @@ def _pageviews_settings(request, settings):
     try:
         client.ping()
     except redis.RedisError:
-        if os.environ.get("REQUIRE_REDIS", "").strip() in {"1", "true", "yes"}:
+        if required("REQUIRE_REDIS"):
             pytest.fail(f"REQUIRE_REDIS=1 but Redis does not answer at {TEST_REDIS_URL}")
         pytest.skip(f"needs Redis at {TEST_REDIS_URL} (TEST_REDIS_URL)")
     client.flushdb()
@@ -39,17 +35,3 @@ def _pageviews_settings(request, settings):
 @pytest.fixture
 def redis_client():
     return redis.Redis.from_url(TEST_REDIS_URL)
-
-
-def new_reader() -> str:
-    return str(uuid.uuid4())
-
-
-def beacon(client, article_or_id, body: str = "", *, method="post", **extra):
-    """Send the page's beacon the way a browser does (text/plain body, a browser's agent)."""
-    pk = getattr(article_or_id, "pk", article_or_id)
-    extra.setdefault("HTTP_USER_AGENT", BROWSER)
-    url = f"/pageviews/{pk}/"
-    if method == "post":
-        return client.post(url, data=body, content_type="text/plain;charset=UTF-8", **extra)
-    return getattr(client, method)(url, **extra)

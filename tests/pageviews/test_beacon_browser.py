@@ -7,7 +7,7 @@ import pytest
 
 from pageviews.models import DailyPageViews
 from tests.factories import make_article
-from tests.pageviews.conftest import BROWSER
+from tests.helpers.beacons import BROWSER
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -11,7 +11,7 @@ from pageviews.models import DailyPageViews
 from pageviews.periods import today
 from pageviews.services import pageviews_flush
 from tests.factories import make_article
-from tests.pageviews.conftest import BROWSER
+from tests.helpers.beacons import BROWSER
 
 READS = 240
 # Django's live server listens with a backlog of 10: more clients at once get resets.

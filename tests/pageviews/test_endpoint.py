@@ -11,7 +11,7 @@ from pageviews.models import DailyPageViews
 from pageviews.periods import today
 from pageviews.services import pageview_count
 from tests.factories import make_article, make_user
-from tests.pageviews.conftest import BROWSER, beacon, new_reader
+from tests.helpers.beacons import BROWSER, beacon, new_reader
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from pageviews.periods import today
 from pageviews.selectors import most_read
 from pageviews.services import pageview_count, pageviews_flush
 from tests.factories import make_article, make_articles
-from tests.pageviews.conftest import beacon, new_reader
+from tests.helpers.beacons import beacon, new_reader
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db]
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from tests.factories import make_article, make_articles, make_author, region
-from tests.public.conftest import items, text, titles
+from tests.helpers.html import parse, titles
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +34,8 @@ def test_news_list_is_newest_first_and_paginated_with_a_real_next_link(client):
     stories = make_articles(14)
     first = client.get("/news/").content.decode()
     second = client.get("/news/?page=2").content.decode()
-    assert titles(first) == [s.title for s in stories[:12]]
-    assert titles(second) == [s.title for s in stories[12:]]
+    assert titles(parse(first)) == [s.title for s in stories[:12]]
+    assert titles(parse(second)) == [s.title for s in stories[12:]]
     assert 'href="/news/?page=2"' in first
     assert "?page=3" not in second
 
@@ -45,7 +45,7 @@ def test_news_list_leaves_out_drafts_reviews_and_scheduled_stories(client):
     make_article(title="Жоба", status=Article.Status.DRAFT)
     make_article(title="Тексерісте", status=Article.Status.REVIEW)
     make_article(title="Болашақта", published_at=timezone.now() + timedelta(hours=2))
-    assert titles(client.get("/news/").content.decode()) == [shown.title]
+    assert titles(parse(client.get("/news/").content.decode())) == [shown.title]
 
 
 @pytest.mark.parametrize("query", ["?partial=1", "?page=1&partial=1", "?page=2&partial=1"])
@@ -56,7 +56,7 @@ def test_partial_answers_only_the_list_items_for_any_page(client, query):
     assert response.status_code == 200
     assert html.startswith("<li") and html.endswith("</li>")
     assert "<html" not in html and "<main" not in html
-    assert len(items(html)) == (2 if "page=2" in query else 12)
+    assert len(parse(html).children_of("li")) == (2 if "page=2" in query else 12)
 
 
 @pytest.mark.parametrize("value", ["XMLHttpRequest", "", "fetch"])
@@ -103,7 +103,7 @@ def test_article_page_shows_the_story(client):
     assert f'href="{story.region.get_absolute_url()}"' in html
     assert "29.09.2021" in html
     assert 'href="/tags/qogam/"' in html
-    assert "42" in text(html.split("story__dates", 1)[1].split("</p>", 1)[0])
+    assert "42" in parse(html).find("p", class_="story__dates").text
     assert "pageviews.js" in html
 
 
@@ -143,7 +143,7 @@ def test_outside_source_is_shown_as_such_with_its_url_on_its_page(client):
     assert "smi24.kz" in article_html
     author_html = client.get(source.get_absolute_url()).content.decode()
     assert 'href="https://smi24.kz/"' in author_html
-    assert titles(author_html) == [story.title]
+    assert titles(parse(author_html)) == [story.title]
 
 
 def test_region_page_lists_only_its_stories_and_its_most_read(client):
@@ -156,7 +156,7 @@ def test_region_page_lists_only_its_stories_and_its_most_read(client):
     response = client.get(almaty.get_absolute_url())
     html = response.content.decode()
     assert response.status_code == 200
-    assert titles(html) == [s.title for s in mine]
+    assert titles(parse(html)) == [s.title for s in mine]
     assert "Өңірде көп оқылғандар" in html
 
 
@@ -177,7 +177,7 @@ def test_tag_page_lists_its_published_stories_newest_first(client):
     make_article(tags=["Ауыл шаруашылығы"], status=Article.Status.DRAFT)
     response = client.get("/tags/auyl-sharuashylygy/")
     assert response.status_code == 200
-    assert titles(response.content.decode()) == [s.title for s in tagged]
+    assert titles(parse(response.content.decode())) == [s.title for s in tagged]
 
 
 def test_author_list_shows_only_authors_with_published_stories(client):
@@ -240,7 +240,7 @@ def test_preview_renders_an_unpublished_story_uncached_and_uncounted(rf):
 def test_home_partial_answers_the_latest_news_items(client):
     make_articles(3)
     html = client.get("/?partial=1").content.decode().strip()
-    assert html.startswith("<li") and len(items(html)) == 3
+    assert html.startswith("<li") and len(parse(html).children_of("li")) == 3
 
 
 @pytest.mark.parametrize("url", ["/news/", "/regions/almaty/", "/tags/qogam/"])

@@ -6,7 +6,7 @@ from django.utils import timezone
 from articles.models import Article
 from articles.selectors import article_related_list
 from tests.factories import make_article, make_author, region
-from tests.public.conftest import items, last_number, section, text
+from tests.helpers.html import block, block_items, last_number, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -66,12 +66,13 @@ def test_article_page_similar_news_block_lists_five_with_author_region_date_and_
         make_article(
             authors=[author], tags=["астық"], view_count=200 + i, published_at=ago(24 * (i + 1))
         )
-    html = client.get(story.get_absolute_url()).content.decode()
-    block = section(html, "Ұқсас жаңалықтар")
-    lis = items(block)
+    similar = block(
+        parse(client.get(story.get_absolute_url()).content.decode()), "Ұқсас жаңалықтар"
+    )
+    lis = block_items(similar)
     assert len(lis) == 5
-    first = text(lis[0])
+    first = lis[0].text
     assert "Дахан ШӨКШИР" in first and story.region.name in first
     assert timezone.localtime(ago(24)).strftime("%d.%m.%Y") in first
     assert last_number(lis[0]) == 200
-    assert story.get_absolute_url() not in block
+    assert story.get_absolute_url() not in similar.links()

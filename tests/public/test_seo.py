@@ -4,7 +4,7 @@ import re
 import pytest
 
 from tests.factories import make_article, make_author
-from tests.public.conftest import text
+from tests.helpers.html import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +67,7 @@ def test_every_page_has_a_unique_title_description_and_canonical(client):
     seen_titles, seen_canonicals = set(), set()
     for url in urls:
         html = client.get(url).content.decode()
-        title = text(re.search(r"<title>(.*?)</title>", html, re.S).group(1))
+        title = parse(html).find("title").text
         canonical = re.search(r'<link rel="canonical" href="([^"]+)"', html).group(1)
         assert meta(html, "name", "description"), url
         assert meta(html, "property", "og:title"), url

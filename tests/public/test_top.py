@@ -6,7 +6,7 @@ from django.utils import timezone
 from articles.models import Article
 from pageviews.models import DailyPageViews
 from tests.factories import make_article, make_author
-from tests.public.conftest import items, last_number, section, titles
+from tests.helpers.html import block, block_items, last_number, parse, titles
 
 pytestmark = pytest.mark.django_db
 
@@ -28,11 +28,10 @@ def ranked():
 
 def test_top_defaults_to_the_week_with_the_period_reads(client, ranked):
     a, b, c, _ = ranked
-    html = client.get("/top/").content.decode()
-    main = html.split("<main", 1)[1]
+    main = parse(client.get("/top/").content.decode()).find("main")
     assert titles(main) == ["А", "Б", "В"]
-    ranked_list = main.split('id="story-list"', 1)[1].split("</ol>", 1)[0]
-    assert [last_number(li) for li in items(ranked_list)] == [30, 20, 10]
+    ranked_list = main.find("ol", id="story-list")
+    assert [last_number(li) for li in ranked_list.children_of("li")] == [30, 20, 10]
 
 
 @pytest.mark.parametrize(
@@ -42,26 +41,25 @@ def test_top_defaults_to_the_week_with_the_period_reads(client, ranked):
 def test_top_periods_and_unknown_period_falls_back_to_the_week(client, ranked, period, expected):
     response = client.get(f"/top/?period={period}")
     assert response.status_code == 200
-    assert titles(response.content.decode().split("<main", 1)[1]) == expected
+    assert titles(parse(response.content.decode()).find("main")) == expected
 
 
 def test_top_news_block_is_numbered_with_week_reads_and_links_to_top(client, ranked):
     author = make_author(name="Жарқынай БАККУМЕК")
     story = make_article(authors=[author])
     read(story, 5)
-    html = client.get("/news/").content.decode()
-    block = section(html, "Топ жаңалықтар")
-    assert "<ol" in block and 'href="/top/"' in block
-    lis = items(block)
+    top = block(parse(client.get("/news/").content.decode()), "Топ жаңалықтар")
+    assert top.find("ol") is not None and "/top/" in top.links()
+    lis = block_items(top)
     assert len(lis) == 4
     assert [last_number(li) for li in lis] == [30, 20, 10, 5]
-    assert "Жарқынай БАККУМЕК" in lis[3] and story.region.name in lis[3]
-    assert timezone.localtime(story.published_at).strftime("%d.%m.%Y") in lis[3]
+    assert "Жарқынай БАККУМЕК" in lis[3].text and story.region.name in lis[3].text
+    assert timezone.localtime(story.published_at).strftime("%d.%m.%Y") in lis[3].text
 
 
 def test_top_partial_returns_only_items(client, ranked):
     html = client.get("/top/?period=week&partial=1").content.decode().strip()
-    assert html.startswith("<li") and len(items(html)) == 3
+    assert html.startswith("<li") and len(parse(html).children_of("li")) == 3
 
 
 def test_top_page_past_the_end_is_404(client, ranked):

@@ -1,7 +1,8 @@
 """Read pages the way the outside tests do: a small element tree from html.parser.
 
 Regexes over whole pages miss nesting (a <li> inside a <li>, a block's link outside its
-list); a tree answers "the <li>s of this <section>" exactly.
+list); a tree answers "the <li>s of this <section>" exactly. This is the only page reader
+the tests share, so two tests that read the same markup cannot disagree about it.
 """
 
 import re
@@ -33,21 +34,31 @@ class Element:
     parent: "Element | None" = None
     children: list = field(default_factory=list)  # Element or str
 
-    def iter(self, tag: str | None = None):
+    def matches(self, tag: str | None = None, *, class_: str | None = None, id: str | None = None):
+        """Classes are compared as words, so "card" does not match "card__title"."""
+        return (
+            (tag is None or self.tag == tag)
+            and (class_ is None or class_ in (self.attrs.get("class") or "").split())
+            and (id is None or self.attrs.get("id") == id)
+        )
+
+    def iter(self, tag: str | None = None, **attrs):
         for child in self.children:
             if isinstance(child, Element):
-                if tag is None or child.tag == tag:
+                if child.matches(tag, **attrs):
                     yield child
-                yield from child.iter(tag)
+                yield from child.iter(tag, **attrs)
 
-    def find(self, tag: str):
-        return next(self.iter(tag), None)
+    def find(self, tag: str | None = None, **attrs):
+        return next(self.iter(tag, **attrs), None)
 
     def children_of(self, tag: str) -> list["Element"]:
+        """Direct children only: a list's own items, not those of a list nested in them."""
         return [c for c in self.children if isinstance(c, Element) and c.tag == tag]
 
     @property
     def text(self) -> str:
+        """What a reader sees, white space folded; scripts and styles are not read."""
         parts = []
         for child in self.children:
             if isinstance(child, Element):
@@ -59,14 +70,6 @@ class Element:
 
     def links(self) -> list[str]:
         return [a.attrs.get("href", "") for a in self.iter("a")]
-
-    def has_ancestor(self, tag: str) -> bool:
-        node = self.parent
-        while node is not None:
-            if node.tag == tag:
-                return True
-            node = node.parent
-        return False
 
 
 class _TreeBuilder(HTMLParser):
@@ -96,6 +99,7 @@ class _TreeBuilder(HTMLParser):
 
 
 def parse(html: str) -> Element:
+    """A whole page or a fragment (a ``?partial=1`` answer is a run of <li>s)."""
     builder = _TreeBuilder()
     builder.feed(html)
     builder.close()
@@ -127,7 +131,13 @@ def block_items(element: Element) -> list[Element]:
     return []
 
 
+def titles(root: Element) -> list[str]:
+    """The story cards' titles in page order: what a list page shows, and in which order."""
+    return [card.find("a").text for card in root.iter(class_="card__title")]
+
+
 def last_number(item: Element) -> int:
+    """The count a story item ends with; thousands separators (no-break spaces) are dropped."""
     numbers = re.findall(r"\d+", item.text.replace("\u00a0", "").replace("\u202f", ""))
     assert numbers, f"no number in {item.text!r}"
     return int(numbers[-1])
