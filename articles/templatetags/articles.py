@@ -1,6 +1,7 @@
 """Story pieces shared by every page: cover images and view numbers."""
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 register = template.Library()
@@ -56,3 +57,11 @@ def views_of(article):
     """The period's reads on most-read lists, else the story's total."""
     period_views = getattr(article, "period_views", None)
     return article.view_count if period_views is None else period_views
+
+
+@register.filter
+def iso_datetime(value):
+    """ISO 8601 to the second: HTML validators refuse the microseconds that ``|date:'c'`` keeps."""
+    if not value:
+        return ""
+    return timezone.localtime(value).replace(microsecond=0).isoformat()

@@ -56,8 +56,8 @@ def article_structured_data(request, article) -> dict:
         "headline": article.title[:110],
         "description": article.lead,
         "image": [absolute_url(request, image)],
-        "datePublished": published.isoformat(),
-        "dateModified": modified.isoformat(),
+        "datePublished": published.replace(microsecond=0).isoformat(),
+        "dateModified": modified.replace(microsecond=0).isoformat(),
         "author": authors or [{"@type": "Organization", "name": settings.SITE_NAME, "url": site}],
         "publisher": {
             "@type": "Organization",

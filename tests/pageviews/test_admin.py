@@ -54,7 +54,7 @@ def test_the_change_form_shows_an_accessible_chart_of_thirty_days(editor_client)
 
 
 def test_the_chart_costs_one_query(editor_client, django_assert_num_queries):
-    from pageviews.admin_mixins import reads_chart_context
+    from pageviews.admin import reads_chart_context
 
     article = make_article()
 
