@@ -21,3 +21,7 @@ class ArticlesConfig(AppConfig):
         cache.watch("articles.Article", "articles.Byline", "articles.TaggedArticle", "articles.Tag")
         cache.watch_m2m(Article.tags.through)
         cache.watch_schedule(Article.objects.next_publish_time)
+
+        from core.slugs import keep_old_slugs
+
+        keep_old_slugs("articles.Tag")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from articles.models import Article, Tag, TaggedArticle
 from articles.roles import is_editor
+from core import slugs
 from core.text import unique_slug
 
 
@@ -108,6 +109,8 @@ def tag_merge(*, sources: Iterable[Tag], target: Tag) -> int:
     )
     moving.exclude(id__in=list(keep)).delete()
     moving.update(tag=target)
+    for tag in Tag.objects.filter(pk__in=source_ids):
+        slugs.retire(Tag._meta.label, tag.slug, target.pk)  # old tag links lead to the kept one
     deleted, _by_model = Tag.objects.filter(pk__in=source_ids).delete()
     return len(source_ids) if deleted else 0
 

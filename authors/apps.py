@@ -8,5 +8,7 @@ class AuthorsConfig(AppConfig):
 
     def ready(self):
         from core import cache
+        from core.slugs import keep_old_slugs
 
         cache.watch("authors.Author")  # names and slugs show on public pages
+        keep_old_slugs("authors.Author")

@@ -8,8 +8,10 @@ full page into a fragment, so a cache keyed on the URL can never store the wrong
 from dataclasses import dataclass
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from core.slugs import SlugMoved, moved_to
 
 PER_PAGE = 12
 # Bounds the OFFSET a request can ask for (120,000 stories deep is far past any reader).
@@ -61,10 +63,19 @@ def page_of(items: list, number: int, *, per_page: int, start: int | None = None
 
 
 def get_by_slug(queryset, slug: str):
-    """``get_object_or_404`` by slug; a NUL character (PostgreSQL refuses it) is not found."""
+    """``get_object_or_404`` by slug; a NUL character (PostgreSQL refuses it) is not found.
+
+    A slug the object had before a rename raises ``SlugMoved`` (answered with a 301).
+    """
     if "\x00" in slug:
         raise Http404
-    return get_object_or_404(queryset, slug=slug)
+    found = queryset.filter(slug=slug).first()
+    if found is not None:
+        return found
+    moved = moved_to(queryset, slug)
+    if moved is None:
+        raise Http404
+    raise SlugMoved(slug, moved.slug)
 
 
 def wants_partial(request) -> bool:

@@ -92,6 +92,8 @@ MIDDLEWARE = [
     # Kazakh unless the reader picked a language with the switcher (Accept-Language ignored).
     "portal.locale.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A renamed tag, region or author: its old address answers 301 with the new slug.
+    "core.slugs.SlugMovedMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -8,5 +8,7 @@ class RegionsConfig(AppConfig):
 
     def ready(self):
         from core import cache
+        from core.slugs import keep_old_slugs
 
         cache.watch("regions.Region")  # names and slugs show on public pages
+        keep_old_slugs("regions.Region")
