@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles import images
+from articles.editing import find_conflict, version_of
 from articles.models import Article, Tag
 from articles.roles import JOURNALIST_STATUSES
 from authors.models import Author
@@ -107,7 +108,10 @@ class ArticleAdminForm(forms.ModelForm):
     """The article form; ``is_editor`` (set by the admin) decides what may be sent."""
 
     is_editor = True
+    # Set by clean() when someone else saved the story after this form was opened.
+    conflict = None
 
+    opened_version = forms.CharField(widget=forms.HiddenInput, required=False)
     tags = TagNamesField(
         label=_("Tags"),
         required=False,
@@ -136,6 +140,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["opened_version"].initial = version_of(self.instance)
         if "title" in self.fields:
             self.fields["title"].widget.attrs["style"] = "width: 100%; max-width: 48em"
         if "lead" in self.fields:
@@ -175,6 +180,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self._refuse_a_lost_update(cleaned.get("opened_version", ""))
         if (
             self.is_editor
             and cleaned.get("status") == Article.Status.PUBLISHED
@@ -185,6 +191,29 @@ class ArticleAdminForm(forms.ModelForm):
             # A story published without a time goes live now, as a newsroom expects.
             cleaned["published_at"] = timezone.now()
         return cleaned
+
+    def _refuse_a_lost_update(self, opened_version: str) -> None:
+        # A post without a version (a script, an old page) cannot tell; the admin always sends it.
+        if self.instance.pk is None or not opened_version:
+            return
+        conflict = find_conflict(self.instance.pk, opened_version)
+        if conflict is None:
+            return
+        self.conflict = conflict
+        # The next save is a decision made with their change in view: let it through.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("opened_version")] = conflict.saved_at.isoformat()
+        raise ValidationError(
+            _(
+                "%(name)s saved this story at %(time)s, after you opened it. Your text is "
+                "still in the form: compare it with their changes below, then save again."
+            ),
+            code="conflict",
+            params={
+                "name": conflict.saved_by,
+                "time": timezone.localtime(conflict.saved_at).strftime("%H:%M:%S"),
+            },
+        )
 
 
 class TagAdminForm(forms.ModelForm):

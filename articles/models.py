@@ -378,3 +378,35 @@ class Byline(models.Model):
 
     def __str__(self):
         return f"{self.author} — {self.article}"
+
+
+class ArticleAutosave(models.Model):
+    """What a writer typed but has not saved: kept per user, never shown to readers.
+
+    One row per user and story (one per user for a story not created yet), overwritten by
+    each autosave and dropped when the story is saved.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, null=True, blank=True, related_name="autosaves"
+    )
+    data = models.JSONField(default=dict)
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("autosave")
+        verbose_name_plural = _("autosaves")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "article"],
+                condition=Q(article__isnull=False),
+                name="one_autosave_per_user_and_story",
+            ),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(article__isnull=True), name="one_new_story_autosave"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.article or _('new story')}"

@@ -10,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from articles.admin.actions import ArticleActionsMixin
 from articles.admin.bylines import BylineInline
+from articles.admin.editing import ArticleEditingMixin
 from articles.admin.preview import ArticleHistoryMixin, ArticlePreviewMixin
 from articles.forms import ArticleAdminForm
 from articles.models import Article, Byline, Tag, bylines_prefetch
@@ -44,6 +45,7 @@ class TagFilter(admin.SimpleListFilter):
 class ArticleAdmin(
     HostileInputMixin,
     ArticleActionsMixin,
+    ArticleEditingMixin,
     ArticlePreviewMixin,
     ArticleHistoryMixin,
     CaseInsensitiveSearchMixin,
@@ -77,7 +79,7 @@ class ArticleAdmin(
     readonly_fields = ("view_count", "created_by", "created_at", "updated_at")
     history_list_display = ("status", "published_at")
     fieldsets = (
-        (None, {"fields": ("title", "slug", "lead", "body")}),
+        (None, {"fields": ("title", "slug", "lead", "body", "opened_version")}),
         (_("Cover"), {"fields": ("cover_image", "cover_caption", "cover_credit")}),
         (_("Where and what"), {"fields": ("region", "tags")}),
         (_("Publishing"), {"fields": ("status", "published_at", "is_featured")}),
