@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article
+from articles.models import Article, ArticleAutosave
 from articles.roles import is_editor
 from pageviews.periods import today
 from pageviews.selectors import most_read
@@ -85,7 +85,16 @@ def journalist_blocks(user) -> list[Block]:
     history = Article.history.model
     was_in_review = history.objects.filter(id=OuterRef("pk"), status=Article.Status.REVIEW)
     drafts = mine.filter(status=Article.Status.DRAFT)
+    autosaves = ArticleAutosave.objects.filter(user=user).select_related("article")
     return [
+        _block(
+            _("Unsaved text you can restore"),
+            autosaves.only("pk", "saved_at", "data", "article__id", "article__title").order_by(
+                "-saved_at"
+            ),
+            shows="autosave",
+            empty=_("No unsaved text."),
+        ),
         _block(
             _("Sent back to you"),
             drafts.filter(Exists(was_in_review)).order_by("-updated_at", "-pk"),

@@ -74,3 +74,12 @@ def test_the_admin_wears_the_newsrooms_name(editor_client, settings):
     _, html = queries_for(editor_client)
     assert settings.SITE_NAME in html
     assert "Django" not in html.split("<body", 1)[0]
+
+
+def test_a_journalists_autosaves_are_one_click_from_being_restored(journalist_client):
+    journalist_client.post("/admin/articles/article/new/autosave/", {"title": "Жазылып жатыр"})
+
+    _, html = queries_for(journalist_client)
+
+    assert "Жазылып жатыр" in html
+    assert "/admin/articles/article/add/?restore_autosave=1" in html
