@@ -205,6 +205,31 @@ STORAGES = {
         )
     },
 }
+# Object storage (S3 or compatible) for uploads once a bucket is named; the setting names are
+# django-storages' own, so its documentation applies as is.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "").strip()
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL", "").strip() or None
+    AWS_ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID", "").strip() or None
+    AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY", "").strip() or None
+    AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME", "").strip() or None
+    # The public host of media URLs (a CDN or the bucket's website host); pages then link
+    # media without asking the storage anything.
+    AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN", "").strip() or None
+    AWS_S3_URL_PROTOCOL = os.environ.get("AWS_S3_URL_PROTOCOL", "https:").strip().rstrip(":") + ":"
+    # "path" (endpoint/bucket/key) for servers without bucket-name host names; empty: boto's
+    # choice.
+    AWS_S3_ADDRESSING_STYLE = os.environ.get("AWS_S3_ADDRESSING_STYLE", "").strip() or None
+    # Two uploads with the same name must both survive: the second gets a suffix.
+    AWS_S3_FILE_OVERWRITE = False
+    # Media are public and a stored name never changes content, so browsers and CDNs may keep
+    # them for a year and the URLs carry no expiring signature (which would defeat caching).
+    AWS_DEFAULT_ACL = os.environ.get("AWS_DEFAULT_ACL", "public-read").strip() or None
+    AWS_QUERYSTRING_AUTH = False
+    AWS_S3_OBJECT_PARAMETERS = {"CacheControl": "public, max-age=31536000, immutable"}
+    # The bucket serves /media/, not the site.
+    SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
