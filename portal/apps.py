@@ -6,6 +6,7 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self):
+        from portal import checks  # noqa: F401  (registers the deploy checks)
         from portal.cache import connect_signals
 
         connect_signals()

@@ -255,6 +255,8 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# E.g. "portal.W001,portal.W002" on a single app server (portal/checks.py).
+SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", [])
 
 # --- Apps -----------------------------------------------------------------------------------
 TAGGIT_CASE_INSENSITIVE = True
