@@ -265,6 +265,9 @@ TAGGIT_CASE_INSENSITIVE = True
 # Behind a reverse proxy the reader's IP is in a header the proxy sets, e.g.
 # HTTP_X_FORWARDED_FOR; it names readers who send no reader id (no script, no cookies).
 PAGEVIEWS_CLIENT_IP_HEADER = os.environ.get("PAGEVIEWS_CLIENT_IP_HEADER", "").strip()
+# The read-count buffer's own Redis (noeviction, persisted; docs/deploy.md), when it must not
+# share the cache's; empty: REDIS_URL. Used only when REDIS_URL is set.
+PAGEVIEWS_REDIS_URL = os.environ.get("PAGEVIEWS_REDIS_URL", "").strip()
 # How old the Redis buffer may get before the site flushes it by itself (seconds).
 PAGEVIEWS_FLUSH_AFTER_SECONDS = env_int("PAGEVIEWS_FLUSH_AFTER_SECONDS", 30)
 # --- end PAGEVIEWS --------------------------------------------------------------------------
