@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from articles.models import Article
-from tests.factories import make_article, make_user
+from tests.factories import make_article, make_author, make_user
 from tests.newsroom.helpers import ADD_URL, article_post
 
 from .conftest import bucket_keys
@@ -102,14 +102,17 @@ def test_public_pages_link_media_on_the_custom_domain(client, s3_media, settings
 
 def test_rendering_pages_asks_the_storage_nothing(client, s3_media, s3_calls, settings):
     settings.PAGE_CACHE_SECONDS = 0
-    article = make_article(cover_image=photo())
-    assert s3_calls, "the upload itself must have gone through boto (the counter works)"
+    author = make_author(photo=photo("portrait.jpg", size=(300, 300)))
+    article = make_article(cover_image=photo(), authors=[author])
+    assert s3_calls, "the uploads themselves must have gone through boto (the counter works)"
     s3_calls.clear()
 
     for url in ("/", "/news/", article.get_absolute_url(), f"/regions/{article.region.slug}/"):
         response = client.get(url)
         assert response.status_code == 200, url
         assert media_urls(response.content.decode()), f"no cover on {url}"
+    author_page = client.get(author.get_absolute_url()).content.decode()
+    assert f'src="{author.photo.url}"' in author_page
 
     assert s3_calls == []
 
