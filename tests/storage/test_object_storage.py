@@ -5,6 +5,7 @@ import re
 import urllib.request
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
@@ -83,6 +84,22 @@ def test_two_uploads_with_the_same_file_name_never_overwrite_each_other(s3_media
             with default_storage.open(key, "rb") as stored, Image.open(stored) as image:
                 red, _green, blue = image.convert("RGB").getpixel((10, 10))
                 assert (red > blue) == (colour[0] > colour[2]), key
+
+
+def test_two_uploads_racing_for_one_name_both_survive(s3_media, s3_server):
+    # Both uploads found the name free before either was written (what get_available_name
+    # does for each of two simultaneous requests); the second must not replace the first.
+    name = "covers/2026/12/race.jpg"
+    first = default_storage._save(name, ContentFile(b"first upload", name="race.jpg"))
+    second = default_storage._save(name, ContentFile(b"second upload", name="race.jpg"))
+
+    assert first == name
+    assert second != name and second.startswith("covers/2026/12/race")
+    assert bucket_keys(s3_server, s3_media) == sorted([first, second])
+    with default_storage.open(first) as stored:
+        assert stored.read() == b"first upload"
+    with default_storage.open(second) as stored:
+        assert stored.read() == b"second upload"
 
 
 def test_public_pages_link_media_on_the_custom_domain(client, s3_media, settings):

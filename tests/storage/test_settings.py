@@ -22,7 +22,7 @@ def test_a_bucket_moves_uploads_to_object_storage_that_never_overwrites(tmp_path
         AWS_S3_URL_PROTOCOL="http",
     )
 
-    assert values["STORAGES"]["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert values["STORAGES"]["default"]["BACKEND"] == "portal.s3.MediaStorage"
     assert values["AWS_S3_FILE_OVERWRITE"] is False
     assert values["AWS_QUERYSTRING_AUTH"] is False
     assert "max-age=31536000" in values["AWS_S3_OBJECT_PARAMETERS"]["CacheControl"]
