@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from articles.models import Article, Tag
 from core.links import absolute_url
 from core.listing import get_by_slug
+from core.media import stored_size
 from regions.models import Region
 
 FEED_LENGTH = 30
@@ -79,10 +80,7 @@ class LatestFeed(Feed):
         return self._absolute(item.cover_image.url) if item.cover_image else None
 
     def item_enclosure_length(self, item):
-        try:
-            return item.cover_image.size
-        except OSError:  # the file went missing from storage; the story is still news
-            return 0
+        return stored_size(item.cover_image)
 
     def item_enclosure_mime_type(self, item):
         return mimetypes.guess_type(item.cover_image.name)[0] or "image/jpeg"

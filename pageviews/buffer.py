@@ -81,8 +81,13 @@ def _script(url: str, source: str):
     return _client_for(url).register_script(source)
 
 
+def _url() -> str:
+    # The buffer may live in a Redis of its own (noeviction, persisted) apart from the cache.
+    return getattr(settings, "PAGEVIEWS_REDIS_URL", "") or settings.REDIS_URL
+
+
 def client() -> redis.Redis | None:
-    return _client_for(settings.REDIS_URL) if settings.REDIS_URL else None
+    return _client_for(_url()) if settings.REDIS_URL else None
 
 
 def count(
@@ -93,7 +98,7 @@ def count(
     Return (COUNTED, SEEN or UNKNOWN; the buffer's start time).
     """
     now = time.time() if now is None else now
-    status, since = _script(settings.REDIS_URL, COUNT_SCRIPT)(
+    status, since = _script(_url(), COUNT_SCRIPT)(
         keys=[
             key("seen", article_id, reader),
             key("buffer"),

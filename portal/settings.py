@@ -208,6 +208,32 @@ STORAGES = {
         )
     },
 }
+# Object storage (S3 or compatible) for uploads once a bucket is named; the setting names are
+# django-storages' own, so its documentation applies as is.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "").strip()
+if AWS_STORAGE_BUCKET_NAME:
+    # django-storages' S3 storage, with uploads that can never replace an object (portal/s3.py).
+    STORAGES["default"] = {"BACKEND": "portal.s3.MediaStorage"}
+    AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL", "").strip() or None
+    AWS_ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID", "").strip() or None
+    AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY", "").strip() or None
+    AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME", "").strip() or None
+    # The public host of media URLs (a CDN or the bucket's website host); pages then link
+    # media without asking the storage anything.
+    AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN", "").strip() or None
+    AWS_S3_URL_PROTOCOL = os.environ.get("AWS_S3_URL_PROTOCOL", "https:").strip().rstrip(":") + ":"
+    # "path" (endpoint/bucket/key) for servers without bucket-name host names; empty: boto's
+    # choice.
+    AWS_S3_ADDRESSING_STYLE = os.environ.get("AWS_S3_ADDRESSING_STYLE", "").strip() or None
+    # Two uploads with the same name must both survive: the second gets a suffix.
+    AWS_S3_FILE_OVERWRITE = False
+    # Media are public and a stored name never changes content, so browsers and CDNs may keep
+    # them for a year and the URLs carry no expiring signature (which would defeat caching).
+    AWS_DEFAULT_ACL = os.environ.get("AWS_DEFAULT_ACL", "public-read").strip() or None
+    AWS_QUERYSTRING_AUTH = False
+    AWS_S3_OBJECT_PARAMETERS = {"CacheControl": "public, max-age=31536000, immutable"}
+    # The bucket serves /media/, not the site.
+    SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -233,6 +259,8 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# E.g. "portal.W001,portal.W002" on a single app server (portal/checks.py).
+SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", [])
 
 # --- Apps -----------------------------------------------------------------------------------
 TAGGIT_CASE_INSENSITIVE = True
@@ -241,6 +269,9 @@ TAGGIT_CASE_INSENSITIVE = True
 # Behind a reverse proxy the reader's IP is in a header the proxy sets, e.g.
 # HTTP_X_FORWARDED_FOR; it names readers who send no reader id (no script, no cookies).
 PAGEVIEWS_CLIENT_IP_HEADER = os.environ.get("PAGEVIEWS_CLIENT_IP_HEADER", "").strip()
+# The read-count buffer's own Redis (noeviction, persisted; docs/deploy.md), when it must not
+# share the cache's; empty: REDIS_URL. Used only when REDIS_URL is set.
+PAGEVIEWS_REDIS_URL = os.environ.get("PAGEVIEWS_REDIS_URL", "").strip()
 # How old the Redis buffer may get before the site flushes it by itself (seconds).
 PAGEVIEWS_FLUSH_AFTER_SECONDS = env_int("PAGEVIEWS_FLUSH_AFTER_SECONDS", 30)
 # --- end PAGEVIEWS --------------------------------------------------------------------------
