@@ -6,8 +6,8 @@ Keys (``pv`` is PAGEVIEWS_REDIS_PREFIX):
 - ``pv:seen:<article>:<reader>``: a reader read the article; expires after 30 minutes.
 - ``pv:buffer``: hash ``"<article id>:<yyyy-mm-dd>" -> reads`` not yet in the database.
 - ``pv:since``: when the oldest read in the buffer arrived (unix seconds).
-- ``pv:flush:<id>``: a buffer renamed by a flush; ``pv:pending`` lists those not yet done;
-  ``pv:flush:<id>:size`` the batch size it is cut into (batch ids are its slices).
+- ``pv:flush:<id>``: a buffer renamed by a flush, with the batch size it is cut into in its
+  ``#size`` field (batch ids are its slices); ``pv:pending`` lists those not yet done.
 - ``pv:lock``: taken by the worker flushing because the buffer is due.
 """
 
@@ -39,16 +39,24 @@ end
 return {counted, redis.call('GET', KEYS[3])}
 """
 
-# Move the buffer aside under a name of its own (readers go on filling a new buffer) and
-# note the name, both or neither; return every moved buffer not yet flushed.
+# Move the buffer aside under a name of its own (readers go on filling a new buffer), write
+# into it the batch size it will be cut into and note the name: all or nothing. The size
+# lives inside the buffer, not beside it, because batch ids are slices: a buffer that
+# outlived its size (a key evicted or lost on its own) would be re-cut by a retry with
+# another size, and batches already applied under those ids would count twice.
+# Return every moved buffer not yet flushed.
 SWAP_SCRIPT = """
 if redis.call('EXISTS', KEYS[1]) == 1 then
   redis.call('RENAME', KEYS[1], ARGV[1])
+  redis.call('HSET', ARGV[1], ARGV[3], ARGV[2])
   redis.call('SADD', KEYS[3], ARGV[1])
 end
 redis.call('DEL', KEYS[2])
 return redis.call('SMEMBERS', KEYS[3])
 """
+
+# Reads are "<article id>:<day>" fields; this one cannot be mistaken for one.
+SIZE_FIELD = "#size"
 
 RELEASE_SCRIPT = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -128,10 +136,20 @@ def is_due(*, now: float | None = None) -> bool:
     return now - float(since) >= conf.get("PAGEVIEWS_FLUSH_AFTER_SECONDS")
 
 
-def swap() -> list[str]:
-    """Rename the live buffer for flushing; return every renamed buffer still to apply."""
+def swap(*, batch_size: int) -> list[str]:
+    """Rename the live buffer for flushing, to be cut into ``batch_size`` batches; return
+    every renamed buffer still to apply (older ones keep the size they were renamed with)."""
     flush_key = key("flush", uuid.uuid4().hex)
-    pending = client().eval(SWAP_SCRIPT, 3, key("buffer"), key("since"), key("pending"), flush_key)
+    pending = client().eval(
+        SWAP_SCRIPT,
+        3,
+        key("buffer"),
+        key("since"),
+        key("pending"),
+        flush_key,
+        int(batch_size),
+        SIZE_FIELD,
+    )
     return sorted(name.decode() for name in pending)
 
 
@@ -139,6 +157,8 @@ def read_flush(flush_key: str) -> list[BufferedRead]:
     """A renamed buffer's reads in a fixed order, so a re-run cuts the same batches."""
     reads = []
     for field, value in client().hgetall(flush_key).items():
+        if field == SIZE_FIELD.encode():
+            continue
         try:
             article_id, day = field.decode().split(":")
             reads.append(BufferedRead(int(article_id), date.fromisoformat(day), int(value)))
@@ -148,8 +168,16 @@ def read_flush(flush_key: str) -> list[BufferedRead]:
 
 
 def batch_size_for(flush_key: str, wanted: int) -> int:
-    """The batch size this renamed buffer was first cut with, so every run cuts it alike."""
+    """The batch size this renamed buffer was renamed with, so every run cuts it alike.
+
+    ``wanted`` serves only a buffer without one: renamed before sizes were stored inside
+    (their size, if any, is in the old ``:size`` key), or already dropped by another flush
+    (then there is nothing left to cut).
+    """
     r = client()
+    size = r.hget(flush_key, SIZE_FIELD)
+    if size is not None:
+        return int(size)
     size_key = flush_key + ":size"
     r.set(size_key, wanted, nx=True)
     return int(r.get(size_key) or wanted)

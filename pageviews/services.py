@@ -197,7 +197,7 @@ def pageviews_flush(*, batch_size: int | None = None) -> FlushResult:
     if not settings.REDIS_URL:
         return result
     batch_size = batch_size or conf.get("PAGEVIEWS_FLUSH_BATCH_SIZE")
-    for flush_key in buffer.swap():
+    for flush_key in buffer.swap(batch_size=batch_size):
         # The size first: once a concurrent flush has dropped the buffer, the read is empty.
         size = buffer.batch_size_for(flush_key, batch_size)
         reads = buffer.read_flush(flush_key)
