@@ -4,6 +4,9 @@ Keys (``pv`` is PAGEVIEWS_REDIS_PREFIX):
 - ``pv:live:<article>``: the article is published (checked in the database a moment ago);
   dropped when the article is saved or deleted, and expires after a minute anyway.
 - ``pv:seen:<article>:<reader>``: a reader read the article; expires after 30 minutes.
+- ``pv:from:<article>:<address>``: sorted set of the readers counted from one address (its
+  keyed hash), scored by when; entries older than 30 minutes are dropped as it is used, the
+  key expires 30 minutes after its last counted reader.
 - ``pv:buffer``: hash ``"<article id>:<yyyy-mm-dd>" -> reads`` not yet in the database.
 - ``pv:since``: when the oldest read in the buffer arrived (unix seconds).
 - ``pv:flush:<id>``: a buffer renamed by a flush, with the batch size it is cut into in its
@@ -24,17 +27,33 @@ from pageviews import conf
 
 COUNTED, SEEN, UNKNOWN = 1, 0, -1
 
-# Check the article is live, remember the reader and count the read: one round trip, one
-# atomic step. ARGV[4] = "1" when the caller has just checked the article in the database.
+# Check the article is live, check the address has room for another reader, remember the
+# reader and count the read: one round trip, one atomic step, so readers racing from one
+# address cannot all squeeze under the cap. ARGV[4] = "1" when the caller has just checked
+# the article in the database; ARGV[5] the cap (0: none), ARGV[6] the reader, ARGV[7] now
+# and ARGV[8] the oldest time still inside the window.
 COUNT_SCRIPT = """
 if ARGV[4] ~= '1' and redis.call('EXISTS', KEYS[4]) == 0 then
   return {-1, false}
 end
 local counted = 0
-if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
-  redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
-  redis.call('SET', KEYS[3], ARGV[3], 'NX')
-  counted = 1
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  local cap = tonumber(ARGV[5])
+  local room = true
+  if cap > 0 then
+    redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', ARGV[8])
+    room = redis.call('ZSCORE', KEYS[5], ARGV[6]) or redis.call('ZCARD', KEYS[5]) < cap
+  end
+  if room then
+    redis.call('SET', KEYS[1], '1', 'EX', ARGV[1])
+    if cap > 0 then
+      redis.call('ZADD', KEYS[5], ARGV[7], ARGV[6])
+      redis.call('EXPIRE', KEYS[5], ARGV[1])
+    end
+    redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+    redis.call('SET', KEYS[3], ARGV[3], 'NX')
+    counted = 1
+  end
 end
 return {counted, redis.call('GET', KEYS[3])}
 """
@@ -94,25 +113,39 @@ def client() -> redis.Redis | None:
 
 
 def count(
-    *, article_id: int, reader: str, day: date, checked: bool = False, now: float | None = None
+    *,
+    article_id: int,
+    reader: str,
+    day: date,
+    address: str | None = None,
+    checked: bool = False,
+    now: float | None = None,
 ) -> tuple[int, float]:
-    """Count a read unless the reader read it lately or the article is not known to be live.
+    """Count a read unless the reader read it lately, ``address`` has had its share of
+    readers of the article, or the article is not known to be live.
 
-    Return (COUNTED, SEEN or UNKNOWN; the buffer's start time).
+    Return (COUNTED, SEEN or UNKNOWN; the buffer's start time); SEEN covers the cap too.
     """
     now = time.time() if now is None else now
+    window = conf.get("PAGEVIEWS_DEDUPE_SECONDS")
+    cap = conf.get("PAGEVIEWS_READERS_PER_ADDRESS") if address is not None else 0
     status, since = _script(settings.REDIS_URL, COUNT_SCRIPT)(
         keys=[
             key("seen", article_id, reader),
             key("buffer"),
             key("since"),
             key("live", article_id),
+            key("from", article_id, address or "-"),
         ],
         args=[
-            conf.get("PAGEVIEWS_DEDUPE_SECONDS"),
+            window,
             f"{article_id}:{day.isoformat()}",
             int(now),  # rounded down: never "younger" than it is
             "1" if checked else "0",
+            max(int(cap), 0),
+            reader,
+            repr(now),
+            repr(now - window),
         ],
     )
     return status, float(since) if since else 0.0

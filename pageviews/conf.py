@@ -8,6 +8,11 @@ DEFAULTS = {
     # The Redis buffer is flushed once its oldest read is this old (plus up to one check
     # interval): well inside the promise that a read shows within 90 seconds.
     "PAGEVIEWS_FLUSH_AFTER_SECONDS": 30,
+    # Distinct readers of one story counted from one client address (an IPv6 /64) within
+    # the dedupe window; 0 = no cap. A script rotating reader ids or user agents from one
+    # machine stops here, while a carrier NAT shared by a town stays far below it for a
+    # regional story (README, "Counting reads").
+    "PAGEVIEWS_READERS_PER_ADDRESS": 50,
     "PAGEVIEWS_FLUSH_BATCH_SIZE": 500,
     # Each worker checks the buffer's age this often, so numbers move without cron or traffic.
     "PAGEVIEWS_FLUSH_THREAD": True,

@@ -1,6 +1,7 @@
 """Who is reading: the reader's identity, and readers that are not counted."""
 
 import functools
+import ipaddress
 import uuid
 from urllib.parse import urlsplit
 
@@ -51,6 +52,27 @@ def reader_key(request, *, reader_id: str | None) -> str:
     else:
         source = "ip:" + client_ip(request) + "\n" + request.META.get("HTTP_USER_AGENT", "")
     return salted_hmac("pageviews.reader", source, algorithm="sha256").hexdigest()[:40]
+
+
+def address_key(request) -> str:
+    """A keyed hash naming the network the read came from, for the per-address cap.
+
+    IPv4 by its address; IPv6 by its /64, because one subscriber line gets a whole /64 and a
+    single machine may take any address in it, so a per-address cap would not hold.
+    """
+    raw = client_ip(request)
+    try:
+        ip = ipaddress.ip_address(raw)
+    except ValueError:
+        source = raw
+    else:
+        if ip.version == 6 and ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        if ip.version == 6:
+            source = str(ipaddress.ip_network(f"{ip}/64", strict=False))
+        else:
+            source = str(ip)
+    return salted_hmac("pageviews.address", source, algorithm="sha256").hexdigest()[:40]
 
 
 @functools.lru_cache(maxsize=4096)

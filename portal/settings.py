@@ -241,6 +241,8 @@ TAGGIT_CASE_INSENSITIVE = True
 PAGEVIEWS_CLIENT_IP_HEADER = os.environ.get("PAGEVIEWS_CLIENT_IP_HEADER", "").strip()
 # How old the Redis buffer may get before the site flushes it by itself (seconds).
 PAGEVIEWS_FLUSH_AFTER_SECONDS = env_int("PAGEVIEWS_FLUSH_AFTER_SECONDS", 30)
+# Distinct readers of one story counted per client address in 30 minutes; 0 = no cap.
+PAGEVIEWS_READERS_PER_ADDRESS = env_int("PAGEVIEWS_READERS_PER_ADDRESS", 50)
 # --- end PAGEVIEWS --------------------------------------------------------------------------
 
 # --- Logging --------------------------------------------------------------------------------
