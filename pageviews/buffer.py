@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import redis
-from django.conf import settings
 
 from pageviews import conf
 
@@ -109,7 +108,8 @@ def _script(url: str, source: str):
 
 
 def client() -> redis.Redis | None:
-    return _client_for(settings.REDIS_URL) if settings.REDIS_URL else None
+    url = conf.redis_url()
+    return _client_for(url) if url else None
 
 
 def count(
@@ -129,7 +129,7 @@ def count(
     now = time.time() if now is None else now
     window = conf.get("PAGEVIEWS_DEDUPE_SECONDS")
     cap = conf.get("PAGEVIEWS_READERS_PER_ADDRESS") if address is not None else 0
-    status, since = _script(settings.REDIS_URL, COUNT_SCRIPT)(
+    status, since = _script(conf.redis_url(), COUNT_SCRIPT)(
         keys=[
             key("seen", article_id, reader),
             key("buffer"),
@@ -156,7 +156,9 @@ def remember_live(article_id: int) -> None:
 
 
 def forget_live(article_id: int) -> None:
-    client().delete(key("live", article_id))
+    r = client()
+    if r is not None:
+        r.delete(key("live", article_id))
 
 
 def is_due(*, now: float | None = None) -> bool:
@@ -221,6 +223,29 @@ def forget_flush(flush_key: str) -> None:
     r = client()
     r.delete(flush_key, flush_key + ":size")
     r.srem(key("pending"), flush_key)
+
+
+def health() -> str | None:
+    """The counting Redis for /health/: "ok" or "warning: ..."; None when there is none.
+
+    Buffered reads exist nowhere else until the flush. Any policy but noeviction loses
+    something under memory pressure: allkeys-* the buffer itself, volatile-* the 30-minute
+    reader and address memory (keys with a TTL), so a reader is counted twice or the cap
+    forgotten. A Redis that keeps nothing across a restart loses the buffer too. Raises
+    RedisError when it does not answer.
+    """
+    r = client()
+    if r is None:
+        return None
+    # INFO, not CONFIG GET: managed Redis services often refuse CONFIG.
+    info = r.info()
+    problems = []
+    policy = info.get("maxmemory_policy", "")
+    if policy != "noeviction":
+        problems.append(f"maxmemory-policy {policy} may drop buffered reads")
+    if not info.get("aof_enabled"):
+        problems.append("appendonly no: a restart loses buffered reads")
+    return "warning: " + "; ".join(problems) if problems else "ok"
 
 
 def acquire_lock(ttl: int = 120) -> str | None:

@@ -17,6 +17,9 @@ DEFAULTS = {
     # Each worker checks the buffer's age this often, so numbers move without cron or traffic.
     "PAGEVIEWS_FLUSH_THREAD": True,
     "PAGEVIEWS_FLUSH_CHECK_SECONDS": 10,
+    # The Redis holding the read buffer; empty: REDIS_URL. Its own server is best: the page
+    # cache wants allkeys-lru, and eviction under that policy would drop buffered reads.
+    "PAGEVIEWS_REDIS_URL": "",
     "PAGEVIEWS_REDIS_PREFIX": "pv",
     # After a Redis error, count in the database for this long before trying Redis again.
     "PAGEVIEWS_REDIS_RETRY_SECONDS": 5,
@@ -33,3 +36,8 @@ DEFAULTS = {
 
 def get(name: str):
     return getattr(settings, name, DEFAULTS[name])
+
+
+def redis_url() -> str:
+    """Where reads are buffered: PAGEVIEWS_REDIS_URL, else REDIS_URL; empty: no buffer."""
+    return get("PAGEVIEWS_REDIS_URL") or settings.REDIS_URL

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import redis
-from django.conf import settings
 from django.db import OperationalError, close_old_connections, connection, transaction
 from django.db.models import Case, F, PositiveBigIntegerField, Value, When
 from django.utils import timezone
@@ -46,7 +45,7 @@ def pageview_count(
     """
     at = at or timezone.now()
     day = today(at=at)
-    if settings.REDIS_URL and _redis_usable():
+    if conf.redis_url() and _redis_usable():
         try:
             return _count_in_redis(article_id=article_id, reader=reader, address=address, day=day)
         except redis.TimeoutError:
@@ -248,7 +247,7 @@ def pageviews_flush(*, batch_size: int | None = None) -> FlushResult:
     flush applies without doubling, and two flushes at once skip each other's batches.
     """
     result = FlushResult()
-    if not settings.REDIS_URL:
+    if not conf.redis_url():
         return result
     batch_size = batch_size or conf.get("PAGEVIEWS_FLUSH_BATCH_SIZE")
     for flush_key in buffer.swap(batch_size=batch_size):
@@ -334,7 +333,7 @@ def applied_flushes_prune(*, older_than: timedelta = timedelta(days=2)) -> int:
 def pageviews_flush_if_due() -> FlushResult | None:
     """Flush once the oldest buffered read is PAGEVIEWS_FLUSH_AFTER_SECONDS old, unless another
     worker is at it."""
-    if not settings.REDIS_URL:
+    if not conf.redis_url():
         return None
     try:
         if not buffer.is_due():
@@ -370,7 +369,7 @@ def flusher_start() -> None:
     global _flusher_pid
     if _flusher_pid == os.getpid():
         return
-    if not settings.REDIS_URL or not conf.get("PAGEVIEWS_FLUSH_THREAD"):
+    if not conf.redis_url() or not conf.get("PAGEVIEWS_FLUSH_THREAD"):
         return
     with _flusher_lock:
         if _flusher_pid == os.getpid():

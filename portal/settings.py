@@ -241,6 +241,10 @@ TAGGIT_CASE_INSENSITIVE = True
 PAGEVIEWS_CLIENT_IP_HEADER = os.environ.get("PAGEVIEWS_CLIENT_IP_HEADER", "").strip()
 # How old the Redis buffer may get before the site flushes it by itself (seconds).
 PAGEVIEWS_FLUSH_AFTER_SECONDS = env_int("PAGEVIEWS_FLUSH_AFTER_SECONDS", 30)
+# The Redis buffering counted reads; empty means REDIS_URL. Best a server of its own with
+# maxmemory-policy noeviction and appendonly yes: the page cache on REDIS_URL wants
+# allkeys-lru, which would evict buffered reads (README, "Counting reads").
+PAGEVIEWS_REDIS_URL = os.environ.get("PAGEVIEWS_REDIS_URL", "").strip()
 # Distinct readers of one story counted per client address in 30 minutes; 0 = no cap.
 PAGEVIEWS_READERS_PER_ADDRESS = env_int("PAGEVIEWS_READERS_PER_ADDRESS", 50)
 # --- end PAGEVIEWS --------------------------------------------------------------------------
