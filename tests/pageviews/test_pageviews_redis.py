@@ -12,8 +12,10 @@ import pytest
 import redis
 from django.core.management import call_command
 
+from pageviews import conf
 from tests.factories import make_article
 from tests.pageviews.conftest import TEST_REDIS_URL, beacon, new_reader
+from tests.test_settings import settings_of
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +108,24 @@ def test_the_counting_redis_works_without_a_cache_redis(client, settings):
     call_command("flush_pageviews")
     article.refresh_from_db()
     assert article.view_count == 1
+
+
+def test_the_counting_redis_comes_from_the_environment(tmp_path):
+    names = ["PAGEVIEWS_REDIS_URL", "REDIS_URL"]
+    assert settings_of(tmp_path, names, REDIS_URL="redis://127.0.0.1:6379/0") == {
+        "PAGEVIEWS_REDIS_URL": "",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+    }
+    url = "redis://127.0.0.1:6380/0"
+    assert settings_of(tmp_path, names[:1], PAGEVIEWS_REDIS_URL=url) == {"PAGEVIEWS_REDIS_URL": url}
+
+
+def test_without_its_own_url_counting_uses_redis_url(settings):
+    settings.REDIS_URL = "redis://127.0.0.1:6379/0"
+    settings.PAGEVIEWS_REDIS_URL = ""
+    assert conf.redis_url() == "redis://127.0.0.1:6379/0"
+    settings.PAGEVIEWS_REDIS_URL = "redis://127.0.0.1:6380/0"
+    assert conf.redis_url() == "redis://127.0.0.1:6380/0"
 
 
 def test_health_has_no_counting_redis_check_without_one(client, settings):

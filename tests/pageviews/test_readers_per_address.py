@@ -17,6 +17,7 @@ from pageviews.readers import address_key
 from pageviews.services import pageview_count, pageviews_flush
 from tests.factories import make_article
 from tests.pageviews.conftest import BROWSER, beacon, new_reader
+from tests.test_settings import settings_of
 
 # Every test runs on the database path and again through the Redis buffer.
 both_paths = pytest.mark.parametrize(
@@ -35,9 +36,14 @@ def address(ip: str) -> str:
     return address_key(RequestFactory().get("/", REMOTE_ADDR=ip))
 
 
-def test_the_default_is_50_readers_and_the_environment_can_change_it():
+def test_the_default_is_50_readers_and_the_environment_can_change_it(tmp_path):
     assert conf.DEFAULTS["PAGEVIEWS_READERS_PER_ADDRESS"] == 50
-    assert django_settings.PAGEVIEWS_READERS_PER_ADDRESS == 50
+    assert settings_of(tmp_path, ["PAGEVIEWS_READERS_PER_ADDRESS"]) == {
+        "PAGEVIEWS_READERS_PER_ADDRESS": 50
+    }
+    assert settings_of(
+        tmp_path, ["PAGEVIEWS_READERS_PER_ADDRESS"], PAGEVIEWS_READERS_PER_ADDRESS="0"
+    ) == {"PAGEVIEWS_READERS_PER_ADDRESS": 0}
 
 
 @pytest.mark.django_db
