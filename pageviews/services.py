@@ -180,6 +180,8 @@ def _count_in_one_statement(
         commit_mode,
     ]
     with connection.cursor() as cursor:
+        # psycopg2 sends both statements as one simple query (one implicit transaction) and
+        # returns the last one's row.
         cursor.execute(sql, params)
         live, total, daily_rows = cursor.fetchone()[:3]
     if not live:
