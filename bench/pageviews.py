@@ -181,6 +181,8 @@ def server_env(args, *, redis_url: str | None) -> dict:
         "DATABASE_URL": args.database_url,
         "LOG_LEVEL": "ERROR",
         "PYTHONUNBUFFERED": "1",
+        # Every benchmark reader comes from loopback: the per-address cap would stop them.
+        "PAGEVIEWS_READERS_PER_ADDRESS": "0",
     }
     env.pop("REDIS_URL", None)
     if redis_url:

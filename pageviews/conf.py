@@ -8,10 +8,18 @@ DEFAULTS = {
     # The Redis buffer is flushed once its oldest read is this old (plus up to one check
     # interval): well inside the promise that a read shows within 90 seconds.
     "PAGEVIEWS_FLUSH_AFTER_SECONDS": 30,
+    # Distinct readers of one story counted from one client address (an IPv6 /64) within
+    # the dedupe window; 0 = no cap. A script rotating reader ids or user agents from one
+    # machine stops here, while a carrier NAT shared by a town stays far below it for a
+    # regional story (README, "Counting reads").
+    "PAGEVIEWS_READERS_PER_ADDRESS": 50,
     "PAGEVIEWS_FLUSH_BATCH_SIZE": 500,
     # Each worker checks the buffer's age this often, so numbers move without cron or traffic.
     "PAGEVIEWS_FLUSH_THREAD": True,
     "PAGEVIEWS_FLUSH_CHECK_SECONDS": 10,
+    # The Redis holding the read buffer; empty: REDIS_URL. Its own server is best: the page
+    # cache wants allkeys-lru, and eviction under that policy would drop buffered reads.
+    "PAGEVIEWS_REDIS_URL": "",
     "PAGEVIEWS_REDIS_PREFIX": "pv",
     # After a Redis error, count in the database for this long before trying Redis again.
     "PAGEVIEWS_REDIS_RETRY_SECONDS": 5,
@@ -28,3 +36,8 @@ DEFAULTS = {
 
 def get(name: str):
     return getattr(settings, name, DEFAULTS[name])
+
+
+def redis_url() -> str:
+    """Where reads are buffered: PAGEVIEWS_REDIS_URL, else REDIS_URL; empty: no buffer."""
+    return get("PAGEVIEWS_REDIS_URL") or settings.REDIS_URL

@@ -59,20 +59,33 @@ class DailyPageViews(models.Model):
 
 
 class ReaderMarkQuerySet(models.QuerySet):
-    def claim(self, *, reader: str, article_id: int, now: datetime, expires_at: datetime) -> bool:
+    def claim(
+        self,
+        *,
+        reader: str,
+        article_id: int,
+        now: datetime,
+        expires_at: datetime,
+        address: str = "",
+    ) -> bool:
         """Remember that ``reader`` read the article; False if already remembered and unexpired.
 
         One statement, so two workers racing for the same reader cannot both win.
         """
         table = connection.ops.quote_name(self.model._meta.db_table)
         sql = (
-            f"INSERT INTO {table} (reader, article_id, expires_at) VALUES (%s, %s, %s) "
-            f"ON CONFLICT (reader, article_id) DO UPDATE SET expires_at = EXCLUDED.expires_at "
-            f"WHERE {table}.expires_at <= %s"
+            f"INSERT INTO {table} (reader, article_id, address, expires_at) "
+            f"VALUES (%s, %s, %s, %s) "
+            f"ON CONFLICT (reader, article_id) DO UPDATE SET expires_at = EXCLUDED.expires_at, "
+            f"address = EXCLUDED.address WHERE {table}.expires_at <= %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [reader, article_id, expires_at, now])
+            cursor.execute(sql, [reader, article_id, address, expires_at, now])
             return cursor.rowcount == 1
+
+    def readers_from(self, *, article_id: int, address: str, now: datetime) -> int:
+        """Readers of the article counted from one address within the dedupe window."""
+        return self.filter(article_id=article_id, address=address, expires_at__gt=now).count()
 
     def expired(self, *, now: datetime):
         return self.filter(expires_at__lte=now)
@@ -85,6 +98,9 @@ class ReaderMark(models.Model):
     # A plain number, not a foreign key: a key would add an index write and a lock on the
     # article row to every counted read; marks of a deleted article simply expire.
     article_id = models.BigIntegerField(_("article id"))
+    # A keyed hash of the network address the read came from, never the address: enough to
+    # cap the readers one address adds to a story (PAGEVIEWS_READERS_PER_ADDRESS).
+    address = models.CharField(_("address hash"), max_length=64, blank=True, default="")
     expires_at = models.DateTimeField(_("expires at"), db_index=True)
 
     objects = ReaderMarkQuerySet.as_manager()
@@ -94,6 +110,11 @@ class ReaderMark(models.Model):
         verbose_name_plural = _("recent readers")
         constraints = [
             models.UniqueConstraint(fields=["reader", "article_id"], name="unique_reader_article")
+        ]
+        indexes = [
+            models.Index(
+                fields=["article_id", "address", "expires_at"], name="readermark_article_address"
+            )
         ]
 
     def __str__(self):

@@ -1,9 +1,14 @@
 """Who is reading: the reader's identity, and readers that are not counted."""
 
 import functools
+import ipaddress
 import uuid
+from urllib.parse import urlsplit
 
 from crawlerdetect import CrawlerDetect
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
+from django.http.request import split_domain_port
 from django.utils.crypto import salted_hmac
 
 from pageviews import conf
@@ -49,6 +54,27 @@ def reader_key(request, *, reader_id: str | None) -> str:
     return salted_hmac("pageviews.reader", source, algorithm="sha256").hexdigest()[:40]
 
 
+def address_key(request) -> str:
+    """A keyed hash naming the network the read came from, for the per-address cap.
+
+    IPv4 by its address; IPv6 by its /64, because one subscriber line gets a whole /64 and a
+    single machine may take any address in it, so a per-address cap would not hold.
+    """
+    raw = client_ip(request)
+    try:
+        ip = ipaddress.ip_address(raw)
+    except ValueError:
+        source = raw
+    else:
+        if ip.version == 6 and ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        if ip.version == 6:
+            source = str(ipaddress.ip_network(f"{ip}/64", strict=False))
+        else:
+            source = str(ip)
+    return salted_hmac("pageviews.address", source, algorithm="sha256").hexdigest()[:40]
+
+
 @functools.lru_cache(maxsize=4096)
 def is_bot(user_agent: str) -> bool:
     user_agent = user_agent.strip()
@@ -66,10 +92,54 @@ def is_staff(request) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_staff)
 
 
+def _hostname(url: str) -> str | None:
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return None
+
+
+def _our_hostnames(request) -> set[str]:
+    names = set()
+    try:
+        names.add(split_domain_port(request.get_host())[0].strip("[]"))
+    except DisallowedHost:
+        pass
+    # Behind a proxy that rewrites the host, the story page lives at SITE_URL.
+    if settings.SITE_URL and (site := _hostname(settings.SITE_URL)):
+        names.add(site)
+    return names
+
+
+def is_cross_site(request) -> bool:
+    """Another site sent this beacon, by the browser's own account.
+
+    A page elsewhere can embed our pixel or post to our endpoint for every one of its own
+    visitors, real browsers all; only the browser's Fetch Metadata, Origin and Referer say
+    where the request came from. A request that names no origin at all (no referrer,
+    privacy tools, old browsers) is still counted: absence proves nothing.
+    """
+    if request.headers.get("Sec-Fetch-Site", "").strip().lower() == "cross-site":
+        return True
+    ours = None
+    for header in ("Origin", "Referer"):
+        value = request.headers.get(header, "").strip()
+        if not value:
+            continue
+        # "null" is an opaque origin (a sandboxed frame, a data: URL): never our story page.
+        host = None if value == "null" else _hostname(value)
+        ours = _our_hostnames(request) if ours is None else ours
+        if host not in ours:
+            return True
+    return False
+
+
 def not_counted_reason(request) -> str | None:
     """Why this request is not a reader's read, or None when it is."""
     if is_bot(request.META.get("HTTP_USER_AGENT", "")[:512]):
         return "bot"
+    if is_cross_site(request):
+        return "cross-site"
     if is_preview(request):
         return "preview"
     if is_staff(request):

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import redis
-from django.conf import settings
 from django.db import OperationalError, close_old_connections, connection, transaction
 from django.db.models import Case, F, PositiveBigIntegerField, Value, When
 from django.utils import timezone
@@ -32,18 +31,23 @@ def pageview_record(*, article_id: int, day: date, by: int = 1) -> None:
     DailyPageViews.objects.upsert_increment(article_id=article_id, day=day, by=by)
 
 
-def pageview_count(*, article_id: int, reader: str, at: datetime | None = None) -> bool | None:
+def pageview_count(
+    *, article_id: int, reader: str, address: str | None = None, at: datetime | None = None
+) -> bool | None:
     """Count one read of a published article unless ``reader`` read it in the last 30 minutes.
 
-    Return True when counted, False for the same reader again, None when the article is not
-    published (nothing counted). With Redis the read waits in the buffer for the next flush;
-    without Redis, or while Redis does not answer, it goes straight to the database.
+    With ``address`` (``readers.address_key``), also unless that address already had
+    PAGEVIEWS_READERS_PER_ADDRESS other readers of the article counted in those 30 minutes.
+    Return True when counted, False for the same reader again or a full address, None when
+    the article is not published (nothing counted). With Redis the read waits in the buffer
+    for the next flush; without Redis, or while Redis does not answer, it goes straight to
+    the database.
     """
     at = at or timezone.now()
     day = today(at=at)
-    if settings.REDIS_URL and _redis_usable():
+    if conf.redis_url() and _redis_usable():
         try:
-            return _count_in_redis(article_id=article_id, reader=reader, day=day)
+            return _count_in_redis(article_id=article_id, reader=reader, address=address, day=day)
         except redis.TimeoutError:
             # Redis may have counted it before going quiet: losing this one read is better
             # than counting it twice.
@@ -51,18 +55,24 @@ def pageview_count(*, article_id: int, reader: str, at: datetime | None = None) 
             return False
         except redis.RedisError:
             _redis_failed()
+    read = {"article_id": article_id, "reader": reader, "address": address, "at": at, "day": day}
     if connection.vendor == "postgresql":
-        return _count_in_one_statement(article_id=article_id, reader=reader, at=at, day=day)
-    return _count_in_database(article_id=article_id, reader=reader, at=at, day=day)
+        return _count_in_one_statement(**read)
+    return _count_in_database(**read)
 
 
-def _count_in_redis(*, article_id: int, reader: str, day: date) -> bool | None:
-    status, since = buffer.count(article_id=article_id, reader=reader, day=day)
+def _cap() -> int:
+    return max(int(conf.get("PAGEVIEWS_READERS_PER_ADDRESS")), 0)
+
+
+def _count_in_redis(*, article_id: int, reader: str, address: str | None, day: date) -> bool | None:
+    read = {"article_id": article_id, "reader": reader, "address": address, "day": day}
+    status, since = buffer.count(**read)
     if status == buffer.UNKNOWN:
         if not article_is_countable(article_id):
             return None
         buffer.remember_live(article_id)
-        status, since = buffer.count(article_id=article_id, reader=reader, day=day, checked=True)
+        status, since = buffer.count(**read, checked=True)
     if status == buffer.COUNTED and time.time() - since >= conf.get(
         "PAGEVIEWS_FLUSH_AFTER_SECONDS"
     ):
@@ -70,13 +80,26 @@ def _count_in_redis(*, article_id: int, reader: str, day: date) -> bool | None:
     return status == buffer.COUNTED
 
 
-def _count_in_database(*, article_id: int, reader: str, at: datetime, day: date) -> bool | None:
+def _count_in_database(
+    *, article_id: int, reader: str, address: str | None, at: datetime, day: date
+) -> bool | None:
     expires_at = at + timedelta(seconds=conf.get("PAGEVIEWS_DEDUPE_SECONDS"))
+    cap = _cap() if address is not None else 0
+    # SQLite takes its write lock at BEGIN (transaction_mode IMMEDIATE): the count of the
+    # address's readers cannot change before the claim.
     with transaction.atomic():
         if not article_is_countable(article_id, at=at):
             return None
+        if cap and (
+            ReaderMark.objects.readers_from(article_id=article_id, address=address, now=at) >= cap
+        ):
+            return False
         counted = ReaderMark.objects.claim(
-            reader=reader, article_id=article_id, now=at, expires_at=expires_at
+            reader=reader,
+            article_id=article_id,
+            address=address or "",
+            now=at,
+            expires_at=expires_at,
         )
         if counted:
             pageview_record(article_id=article_id, day=day)
@@ -84,8 +107,14 @@ def _count_in_database(*, article_id: int, reader: str, at: datetime, day: date)
     return counted
 
 
+# With a cap, reads of one story from one address take turns (a transaction-scoped advisory
+# lock on the pair, in this class of keys): a statement's snapshot predates its own writes,
+# so two reads at once could otherwise both find room for the last reader.
+_ADDRESS_LOCK_CLASS = 7_076_001
+
+
 def _count_in_one_statement(
-    *, article_id: int, reader: str, at: datetime, day: date
+    *, article_id: int, reader: str, address: str | None, at: datetime, day: date
 ) -> bool | None:
     """The database path on PostgreSQL: check, remember, count, in one round trip.
 
@@ -93,6 +122,9 @@ def _count_in_one_statement(
     read costs one round trip and one commit instead of six. The commit does not wait for
     the disk (synchronous_commit off for this statement only): a crash of the database
     server may lose the last fraction of a second of reads, never corrupt or double them.
+    With a per-address cap the round trip also carries the address lock, as a first
+    statement of the same implicit transaction, so the counting statement's snapshot is
+    taken after it and sees every reader counted before it.
     """
     live_sql, live_params = _live_article_sql(article_id=article_id, at=at)
     quote = connection.ops.quote_name
@@ -100,12 +132,25 @@ def _count_in_one_statement(
     mark = quote(ReaderMark._meta.db_table)
     daily = quote(DailyPageViews._meta.db_table)
     expires_at = at + timedelta(seconds=conf.get("PAGEVIEWS_DEDUPE_SECONDS"))
-    sql = f"""
+    cap = _cap() if address is not None else 0
+    address = address or ""
+    lock_sql, lock_params = "", []
+    if cap:
+        lock_sql = "SELECT pg_advisory_xact_lock(%s, hashtext(%s));"
+        lock_params = [_ADDRESS_LOCK_CLASS, f"{article_id}:{address}"]
+    sql = f"""{lock_sql}
         WITH live (id) AS ({live_sql}),
+        room AS (
+            SELECT 1 WHERE %s = 0 OR (
+                SELECT count(*) FROM {mark}
+                WHERE article_id = %s AND address = %s AND expires_at > %s
+            ) < %s
+        ),
         mark AS (
-            INSERT INTO {mark} (reader, article_id, expires_at)
-            SELECT %s, live.id, %s FROM live
-            ON CONFLICT (reader, article_id) DO UPDATE SET expires_at = EXCLUDED.expires_at
+            INSERT INTO {mark} (reader, article_id, address, expires_at)
+            SELECT %s, live.id, %s, %s FROM live, room
+            ON CONFLICT (reader, article_id) DO UPDATE
+            SET expires_at = EXCLUDED.expires_at, address = EXCLUDED.address
             WHERE {mark}.expires_at <= %s
             RETURNING article_id
         ),
@@ -126,8 +171,18 @@ def _count_in_one_statement(
     # Inside a caller's transaction the setting would reach the caller's commit: keep it.
     durable = conf.get("PAGEVIEWS_DURABLE_COMMIT") or connection.in_atomic_block
     commit_mode = None if durable else "off"
+    params = [
+        *lock_params,
+        *live_params,
+        *[cap, article_id, address, at, cap],
+        *[reader, address, expires_at, at],
+        day,
+        commit_mode,
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*live_params, reader, expires_at, at, day, commit_mode])
+        # psycopg2 sends both statements as one simple query (one implicit transaction) and
+        # returns the last one's row.
+        cursor.execute(sql, params)
         live, total, daily_rows = cursor.fetchone()[:3]
     if not live:
         return None
@@ -194,10 +249,10 @@ def pageviews_flush(*, batch_size: int | None = None) -> FlushResult:
     flush applies without doubling, and two flushes at once skip each other's batches.
     """
     result = FlushResult()
-    if not settings.REDIS_URL:
+    if not conf.redis_url():
         return result
     batch_size = batch_size or conf.get("PAGEVIEWS_FLUSH_BATCH_SIZE")
-    for flush_key in buffer.swap():
+    for flush_key in buffer.swap(batch_size=batch_size):
         # The size first: once a concurrent flush has dropped the buffer, the read is empty.
         size = buffer.batch_size_for(flush_key, batch_size)
         reads = buffer.read_flush(flush_key)
@@ -280,7 +335,7 @@ def applied_flushes_prune(*, older_than: timedelta = timedelta(days=2)) -> int:
 def pageviews_flush_if_due() -> FlushResult | None:
     """Flush once the oldest buffered read is PAGEVIEWS_FLUSH_AFTER_SECONDS old, unless another
     worker is at it."""
-    if not settings.REDIS_URL:
+    if not conf.redis_url():
         return None
     try:
         if not buffer.is_due():
@@ -316,7 +371,7 @@ def flusher_start() -> None:
     global _flusher_pid
     if _flusher_pid == os.getpid():
         return
-    if not settings.REDIS_URL or not conf.get("PAGEVIEWS_FLUSH_THREAD"):
+    if not conf.redis_url() or not conf.get("PAGEVIEWS_FLUSH_THREAD"):
         return
     with _flusher_lock:
         if _flusher_pid == os.getpid():

@@ -3,10 +3,9 @@
 import logging
 
 import redis
-from django.conf import settings
 
 from core import cache
-from pageviews import buffer
+from pageviews import buffer, conf
 
 logger = logging.getLogger(__name__)
 
@@ -14,7 +13,7 @@ logger = logging.getLogger(__name__)
 def article_changed(sender, instance, **kwargs) -> None:
     """A publish, unpublish, reschedule, edit or delete: most-read and "is it live" are stale."""
     cache.bump_counts()
-    if settings.REDIS_URL:
+    if conf.redis_url():
         try:
             buffer.forget_live(instance.pk)
         except redis.RedisError:

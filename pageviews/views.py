@@ -7,7 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 from core.listing import page_number, page_of, render_list
 from pageviews import services
 from pageviews.periods import PERIOD_DAYS, PERIOD_LABELS, normalize_period
-from pageviews.readers import not_counted_reason, parse_reader_id, reader_key
+from pageviews.readers import address_key, not_counted_reason, parse_reader_id, reader_key
 from pageviews.selectors import article_is_countable, most_read
 
 logger = logging.getLogger(__name__)
@@ -29,7 +29,8 @@ def record(request, article_id):
     """Count a read: POST from the page's beacon, GET from the no-script pixel.
 
     Every bad request gets a 4xx and counts nothing; a read that is not counted (the same
-    reader again, a bot, staff, a preview) is answered like a counted one.
+    reader again, a bot, staff, a preview, another site's page, an address that has had its
+    share of readers) is answered like a counted one.
     """
     if request.method not in ("GET", "POST"):
         return _no_store(HttpResponseNotAllowed(["GET", "POST"]))
@@ -42,7 +43,8 @@ def record(request, article_id):
         else:
             services.flusher_start()
             reader = reader_key(request, reader_id=reader_id)
-            if services.pageview_count(article_id=pk, reader=reader) is None:
+            address = address_key(request)
+            if services.pageview_count(article_id=pk, reader=reader, address=address) is None:
                 raise BadBeacon(404)
     except BadBeacon as bad:
         return _no_store(HttpResponse(status=bad.status))

@@ -269,11 +269,14 @@ TAGGIT_CASE_INSENSITIVE = True
 # Behind a reverse proxy the reader's IP is in a header the proxy sets, e.g.
 # HTTP_X_FORWARDED_FOR; it names readers who send no reader id (no script, no cookies).
 PAGEVIEWS_CLIENT_IP_HEADER = os.environ.get("PAGEVIEWS_CLIENT_IP_HEADER", "").strip()
-# The read-count buffer's own Redis (noeviction, persisted; docs/deploy.md), when it must not
-# share the cache's; empty: REDIS_URL. Used only when REDIS_URL is set.
-PAGEVIEWS_REDIS_URL = os.environ.get("PAGEVIEWS_REDIS_URL", "").strip()
 # How old the Redis buffer may get before the site flushes it by itself (seconds).
 PAGEVIEWS_FLUSH_AFTER_SECONDS = env_int("PAGEVIEWS_FLUSH_AFTER_SECONDS", 30)
+# The Redis buffering counted reads; empty means REDIS_URL. Best a server of its own with
+# maxmemory-policy noeviction and appendonly yes: the page cache on REDIS_URL wants
+# allkeys-lru, which would evict buffered reads (README, "Counting reads").
+PAGEVIEWS_REDIS_URL = os.environ.get("PAGEVIEWS_REDIS_URL", "").strip()
+# Distinct readers of one story counted per client address in 30 minutes; 0 = no cap.
+PAGEVIEWS_READERS_PER_ADDRESS = env_int("PAGEVIEWS_READERS_PER_ADDRESS", 50)
 # --- end PAGEVIEWS --------------------------------------------------------------------------
 
 # --- Logging --------------------------------------------------------------------------------
