@@ -8,16 +8,21 @@ Python function because its LIKE folds only ASCII letters.
 
 import html
 import re
+import time
 from functools import lru_cache
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import BooleanField, F, FloatField, Func, IntegerField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
+from django.shortcuts import render
 from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article
+from core.clients import network_key
 from core.listing import paginate, render_list
 
 MAX_QUERY_LENGTH = 200
@@ -208,7 +213,37 @@ def _excerpt(text: str, at: int) -> str:
     return ("… " if start else "") + passage + (" …" if end < len(text) else "")
 
 
+def search_throttled_for(request) -> int:
+    """Seconds the client must wait when its network ran too many searches this minute, else 0.
+
+    Only searches that reach this view count: repeated queries come from the page cache for
+    free. A fixed one-minute window in the shared cache, so every worker and server agrees;
+    a whole town behind one carrier address shares the budget, hence a generous default.
+    """
+    limit = settings.SEARCH_RENDERS_PER_MINUTE
+    if limit <= 0 or not terms_requested(request):
+        return 0
+    now = time.time()
+    window = int(now // 60)
+    key = f"search-rate:{network_key(request, 'search.rate')}:{window}"
+    try:
+        cache.add(key, 0, 120)
+        used = cache.incr(key)
+    except Exception:  # a sick cache must not take search down with it
+        return 0
+    return 0 if used <= limit else max(1, int((window + 1) * 60 - now))
+
+
+def terms_requested(request) -> bool:
+    return bool(search_terms(request.GET.get("q", "")))
+
+
 def search_view(request):
+    wait = search_throttled_for(request)
+    if wait:
+        response = render(request, "articles/search_throttled.html", {"wait": wait}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     query = request.GET.get("q", "")[:MAX_QUERY_LENGTH].strip()
     terms = search_terms(query)
     page = paginate(request, article_search(terms), per_page=PER_PAGE)

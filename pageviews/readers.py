@@ -1,7 +1,6 @@
 """Who is reading: the reader's identity, and readers that are not counted."""
 
 import functools
-import ipaddress
 import uuid
 from urllib.parse import urlsplit
 
@@ -11,7 +10,7 @@ from django.core.exceptions import DisallowedHost
 from django.http.request import split_domain_port
 from django.utils.crypto import salted_hmac
 
-from pageviews import conf
+from core.clients import client_ip, network_key
 
 _crawlers = CrawlerDetect()
 
@@ -28,15 +27,6 @@ def parse_reader_id(value: str) -> str | None:
         return str(uuid.UUID(value))
     except ValueError:
         return None
-
-
-def client_ip(request) -> str:
-    header = conf.get("PAGEVIEWS_CLIENT_IP_HEADER")
-    if header and request.META.get(header):
-        # Our proxy appends the address it saw as the last entry; earlier ones are whatever
-        # the client claimed.
-        return request.META[header].split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def reader_key(request, *, reader_id: str | None) -> str:
@@ -60,19 +50,7 @@ def address_key(request) -> str:
     IPv4 by its address; IPv6 by its /64, because one subscriber line gets a whole /64 and a
     single machine may take any address in it, so a per-address cap would not hold.
     """
-    raw = client_ip(request)
-    try:
-        ip = ipaddress.ip_address(raw)
-    except ValueError:
-        source = raw
-    else:
-        if ip.version == 6 and ip.ipv4_mapped is not None:
-            ip = ip.ipv4_mapped
-        if ip.version == 6:
-            source = str(ipaddress.ip_network(f"{ip}/64", strict=False))
-        else:
-            source = str(ip)
-    return salted_hmac("pageviews.address", source, algorithm="sha256").hexdigest()[:40]
+    return network_key(request, "pageviews.address")
 
 
 @functools.lru_cache(maxsize=4096)

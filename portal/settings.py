@@ -265,6 +265,12 @@ SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", [])
 # --- Apps -----------------------------------------------------------------------------------
 TAGGIT_CASE_INSENSITIVE = True
 
+# Behind a reverse proxy, the request header that carries the client's address (the proxy
+# appends the address it saw), e.g. HTTP_X_FORWARDED_FOR; empty: REMOTE_ADDR.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "").strip()
+# Searches one client network may run per minute beyond the page cache; 0 = no limit.
+SEARCH_RENDERS_PER_MINUTE = env_int("SEARCH_RENDERS_PER_MINUTE", 60)
+
 # --- PAGEVIEWS (counting reads; every default is in pageviews/conf.py) ----------------------
 # Behind a reverse proxy the reader's IP is in a header the proxy sets, e.g.
 # HTTP_X_FORWARDED_FOR; it names readers who send no reader id (no script, no cookies).
