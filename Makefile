@@ -47,9 +47,14 @@ format: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Our catalogs also translate Django's and the apps' strings (locale/missing_admin_strings.py):
+# makemessages marks them obsolete, --restore makes them active again, the last line lists
+# any string of theirs still untranslated.
 messages: install-dev
 	$(PY) manage.py makemessages -l kk -l ru -l en --ignore=.venv --ignore=tests --ignore=bench
+	$(PY) locale/missing_admin_strings.py --restore kk ru
 	$(PY) manage.py compilemessages --ignore=.venv
+	$(PY) locale/missing_admin_strings.py kk ru
 
 bench-site: install-dev
 	$(PY) bench/site.py $(BENCH_ARGS)
