@@ -8,9 +8,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.core.paginator import EmptyPage
-from django.db.models import Max
+from django.contrib.sites.requests import RequestSite
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db.models import Max, Q
+from django.http import Http404, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.http import http_date
 
 from articles.models import Article, Tag, published_condition
 from authors.models import Author
@@ -54,15 +59,56 @@ def _latest_published(path: str) -> Max:
 
 
 class ArticleSitemap(PortalSitemap):
-    # Newest first, so page 1 always holds the fresh stories; older ones continue on ?p=2...
-    # 10,000 URLs render in about a second (50,000, the protocol's maximum, would take five).
+    """Published stories, newest first: page 1 always holds the fresh ones.
+
+    A deep page is found without COUNT(*) and without reading the rows it skips: its first
+    story comes from the publish-time index alone (an index-only scan of the partial index
+    ``article_published_latest``), then the page is one bounded range of that index. Rows come
+    back as tuples and become XML without templates (``sitemap_view``): 10,000 model
+    instances through the sitemap template took about a second.
+    """
+
     limit = 10_000
 
     def items(self):
-        return Article.objects.published().only("pk", "slug", "updated_at").latest_first()
+        return Article.objects.published().latest_first()
 
-    def lastmod(self, item):
-        return item.updated_at
+    def get_urls(self, page=1, site=None, protocol=None):
+        number = _sitemap_page_number(page)
+        rows = self._page_rows(number)
+        if not rows and number > 1:
+            raise EmptyPage
+        prefix = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
+        path = reverse("articles:detail", kwargs={"pk": 0, "slug": "-"})
+        head, tail = path.split("/0/-/")
+        self.latest_lastmod = max((updated for _, _, updated in rows), default=None)
+        return [
+            {"location": f"{prefix}{head}/{pk}/{slug}/{tail}", "lastmod": updated}
+            for pk, slug, updated in rows
+        ]
+
+    def _page_rows(self, number: int) -> list[tuple]:
+        stories = self.items()
+        if number > 1:
+            first = stories.values_list("published_at", "pk")[(number - 1) * self.limit :][:1]
+            first = next(iter(first), None)
+            if first is None:
+                return []
+            at, pk = first
+            stories = stories.filter(published_at__lte=at).filter(
+                Q(published_at__lt=at) | Q(pk__lte=pk)
+            )
+        return list(stories.values_list("pk", "slug", "updated_at")[: self.limit])
+
+
+def _sitemap_page_number(page) -> int:
+    try:
+        number = int(page)
+    except (TypeError, ValueError):
+        raise PageNotAnInteger from None
+    if number < 1:
+        raise EmptyPage
+    return number
 
 
 class RegionSitemap(ListingSitemap):
@@ -125,3 +171,42 @@ sitemaps = {
     "authors": AuthorSitemap,
 }
 news_sitemaps = {"news": NewsSitemap}
+
+
+_URLSET_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+)
+
+
+def sitemap_view(request, sitemaps):
+    """``/sitemap.xml``: every section's page ``?p=N`` as one urlset, written without templates.
+
+    Same answers as Django's sitemap view (404 for a page past the end or not a number,
+    ``Last-Modified`` from the newest entry), at a fraction of its cost for 10,000 stories.
+    """
+    page = request.GET.get("p", 1)
+    site = RequestSite(request)
+    urls = []
+    try:
+        for section in sitemaps.values():
+            urls.extend(section().get_urls(page=page, site=site, protocol=request.scheme))
+    except (EmptyPage, PageNotAnInteger):
+        raise Http404(f"No sitemap page {page!r}") from None
+    lines = [_URLSET_HEAD]
+    newest = None
+    for url in urls:
+        lastmod = url.get("lastmod")
+        if lastmod:
+            newest = lastmod if newest is None or lastmod > newest else newest
+            lines.append(
+                f"<url><loc>{escape(url['location'])}</loc>"
+                f"<lastmod>{lastmod:%Y-%m-%d}</lastmod></url>"
+            )
+        else:
+            lines.append(f"<url><loc>{escape(url['location'])}</loc></url>")
+    lines.append("</urlset>\n")
+    response = HttpResponse("".join(lines), content_type="application/xml")
+    if newest is not None:
+        response["Last-Modified"] = http_date(newest.timestamp())
+    return response

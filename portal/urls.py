@@ -10,7 +10,7 @@ from django.views.i18n import set_language
 
 from articles import feeds
 from articles import views as articles_views
-from articles.sitemaps import news_sitemaps, sitemaps
+from articles.sitemaps import news_sitemaps, sitemap_view, sitemaps
 from portal import views
 
 region_urlpatterns = [
@@ -31,7 +31,7 @@ urlpatterns = [
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("health/", views.health, name="health"),
-    path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("sitemap.xml", sitemap_view, {"sitemaps": sitemaps}, name="sitemap"),
     path(
         "sitemap-news.xml",
         sitemap_views.sitemap,
