@@ -81,3 +81,163 @@ def test_shortcut_keeps_its_url_and_name_and_is_the_guarded_one():
     # Listing "django.contrib.admin" again in INSTALLED_APPS would bring back the open one.
     assert isinstance(admin.site, PortalAdminSite)
     assert match.func.__qualname__ == "PortalAdminSite.view_on_site"
+
+
+# --- 2. history of a story: editors and the story's own authors ---------------------------
+
+
+def history_url(article, version=None) -> str:
+    url = f"/admin/articles/article/{article.pk}/history/"
+    return f"{url}{version.history_id}/" if version else url
+
+
+@pytest.fixture
+def cut_story(editor, journalist):
+    """A colleague's story, published after an editor cut a sentence from it."""
+    story = make_article(
+        status="review",
+        published_at=None,
+        created_by=journalist,
+        body="<p>Дереккөз: Асқар Б., әкімдіктің қызметкері.</p>",
+    )
+    story.body = "<p>Дереккөз жасырын.</p>"
+    story.status = Article.Status.PUBLISHED
+    story._history_user = editor
+    story.save()
+    return story
+
+
+def test_journalist_cannot_read_a_colleagues_history_list(other_journalist_client, cut_story):
+    response = other_journalist_client.get(history_url(cut_story))
+
+    assert response.status_code in (403, 404)
+    assert "Асқар" not in response.content.decode()
+
+
+def test_journalist_cannot_read_a_colleagues_past_version(other_journalist_client, cut_story):
+    first = cut_story.history.order_by("history_id").first()
+
+    response = other_journalist_client.get(history_url(cut_story, first))
+
+    assert response.status_code in (403, 404)
+    assert "Асқар" not in response.content.decode()
+
+
+def test_a_colleagues_draft_history_is_404(other_journalist_client, journalist):
+    draft = make_article(status="draft", published_at=None, created_by=journalist)
+    version = draft.history.first()
+
+    assert other_journalist_client.get(history_url(draft)).status_code == 404
+    assert other_journalist_client.get(history_url(draft, version)).status_code == 404
+
+
+def test_owner_coauthor_and_editor_read_the_history(
+    journalist_client, other_journalist, other_journalist_client, editor_client, cut_story
+):
+    from articles.models import Byline
+    from authors.models import author_for_user
+
+    Byline.objects.create(article=cut_story, author=author_for_user(other_journalist))
+    first = cut_story.history.order_by("history_id").first()
+
+    for client in (journalist_client, other_journalist_client, editor_client):
+        assert client.get(history_url(cut_story)).status_code == 200
+        page = client.get(history_url(cut_story, first))
+        assert page.status_code == 200
+        assert "Асқар" in page.content.decode()
+
+
+def test_the_history_rule_is_the_roles_rule(journalist, other_journalist, editor, cut_story):
+    from articles.roles import can_read_history
+
+    assert can_read_history(editor, cut_story)
+    assert can_read_history(journalist, cut_story)
+    assert not can_read_history(other_journalist, cut_story)
+
+
+# --- 3. a journalist's revert keeps the editors' decisions --------------------------------
+
+
+def revert_post(**overrides) -> dict:
+    from tests.newsroom.helpers import article_post
+
+    return article_post(**overrides)
+
+
+@pytest.fixture
+def once_featured(editor, journalist):
+    """A journalist's story an editor featured and scheduled, then took back to a draft."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    story = make_article(status="review", published_at=None, created_by=journalist)
+    story.is_featured = True
+    story.published_at = timezone.now() + timedelta(days=1)
+    story._history_user = editor
+    story.save()
+    story.is_featured = False
+    story.published_at = None
+    story.status = Article.Status.DRAFT
+    story.save()
+    return story
+
+
+def featured_version(story):
+    return story.history.filter(is_featured=True).get()
+
+
+def test_journalist_revert_keeps_editor_only_fields(journalist_client, once_featured):
+    version = featured_version(once_featured)
+
+    response = journalist_client.post(
+        history_url(once_featured, version), revert_post(title="Қайтарылды", status="draft")
+    )
+
+    assert response.status_code == 302
+    once_featured.refresh_from_db()
+    assert once_featured.title == "Қайтарылды"  # the revert itself went through
+    assert once_featured.is_featured is False
+    assert once_featured.published_at is None
+
+
+def test_journalist_revert_cannot_set_an_editors_status(journalist_client, once_featured):
+    version = featured_version(once_featured)
+    version.status = Article.Status.PUBLISHED
+    version.save()
+
+    journalist_client.post(history_url(once_featured, version), revert_post(status="published"))
+
+    once_featured.refresh_from_db()
+    assert once_featured.status == Article.Status.DRAFT
+    assert not once_featured.is_published()
+
+
+def test_journalist_save_of_an_instance_with_editor_values_keeps_stored_ones(
+    journalist, once_featured
+):
+    from django.utils import timezone
+
+    from articles.roles import keep_editor_decisions
+
+    once_featured.is_featured = True
+    once_featured.published_at = timezone.now()
+    keep_editor_decisions(journalist, once_featured)
+
+    assert once_featured.is_featured is False
+    assert once_featured.published_at is None
+
+
+def test_editor_revert_restores_editor_only_fields(editor_client, once_featured):
+    from tests.newsroom.helpers import split_datetime
+
+    version = featured_version(once_featured)
+
+    editor_client.post(
+        history_url(once_featured, version),
+        revert_post(status="review", is_featured="on", **split_datetime(version.published_at)),
+    )
+
+    once_featured.refresh_from_db()
+    assert once_featured.is_featured is True
+    assert once_featured.published_at is not None
