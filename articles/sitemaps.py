@@ -12,8 +12,8 @@ from django.core.paginator import EmptyPage
 from django.db.models import Max
 from django.utils import timezone
 
-from articles.models import Article, Tag, published_condition
-from authors.models import Author
+from articles.models import Article, published_condition
+from articles.selectors import public_authors, public_tags
 from core.links import site_url_parts
 from regions.models import Region
 
@@ -77,10 +77,8 @@ class RegionSitemap(ListingSitemap):
 class TagSitemap(ListingSitemap):
     def items(self):
         return (
-            Tag.objects.annotate(
-                last_published_at=_latest_published("tagged_articles__content_object")
-            )
-            .filter(last_published_at__isnull=False)
+            public_tags()
+            .annotate(last_published_at=_latest_published("tagged_articles__content_object"))
             .order_by("name")
         )
 
@@ -88,8 +86,8 @@ class TagSitemap(ListingSitemap):
 class AuthorSitemap(ListingSitemap):
     def items(self):
         return (
-            Author.objects.annotate(last_published_at=_latest_published("bylines__article"))
-            .filter(last_published_at__isnull=False)
+            public_authors()
+            .annotate(last_published_at=_latest_published("bylines__article"))
             .order_by("name")
         )
 

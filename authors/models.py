@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.text import unique_slug
@@ -61,6 +62,11 @@ def author_for_user(user) -> Author:
     """Return the user's byline, creating it the first time the user writes."""
     author = Author.objects.filter(user=user).first()
     if author is None:
-        name = user.get_full_name().strip() or user.get_username()
-        author = Author.objects.create(name=name, user=user)
+        author = Author.objects.create(name=default_author_name(user), user=user)
     return author
+
+
+def default_author_name(user) -> str:
+    """The full name, else a neutral «Автор 12»: never the login name, which the byline and
+    its slug would publish (half of what a password guess needs, and nothing to a reader)."""
+    return user.get_full_name().strip() or gettext("Author %(number)s") % {"number": user.pk}
