@@ -21,3 +21,12 @@ class ArticlesConfig(AppConfig):
         cache.watch("articles.Article", "articles.Byline", "articles.TaggedArticle", "articles.Tag")
         cache.watch_m2m(Article.tags.through)
         cache.watch_schedule(Article.objects.next_publish_time)
+
+        from django.db.models.signals import post_delete
+
+        from articles.models import delete_cover_of_deleted_article
+
+        # A signal, not Article.delete(): queryset and cascade deletes skip the method.
+        post_delete.connect(
+            delete_cover_of_deleted_article, sender=Article, dispatch_uid="articles.cover_files"
+        )

@@ -20,6 +20,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, RowNumber
 
+from articles import images
 from articles.models import Article, Byline, Tag, TaggedArticle, published_condition
 from authors.models import Author
 from core import cache
@@ -36,6 +37,13 @@ RELATED_CACHE_SECONDS = 3600
 def latest_cards(*, bylines: bool = True):
     """Published stories, newest first, shaped for cards (see ``ArticleQuerySet.for_cards``)."""
     return Article.objects.published().for_cards(bylines=bylines).latest_first()
+
+
+def cover_is_public(name: str) -> bool:
+    """Whether the stored file ``name`` (a cover or one of its renditions) belongs to a
+    published story: one query on the indexed ``Article.cover_image``."""
+    candidates = images.original_candidates(name)
+    return Article.objects.published().filter(cover_image__in=candidates).exists()
 
 
 def public_tags():
