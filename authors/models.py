@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core import images
 from core.text import unique_slug
 
 
@@ -12,7 +13,13 @@ class Author(models.Model):
 
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=150, unique=True, blank=True)
-    photo = models.ImageField(_("photo"), upload_to="authors/", blank=True)
+    photo = models.ImageField(
+        _("photo"),
+        upload_to="authors/",
+        blank=True,
+        help_text=_("JPEG, PNG or WebP, up to 10 MB and 40 megapixels."),
+        validators=[images.validate_image],
+    )
     bio = models.TextField(_("short bio"), blank=True)
     region = models.ForeignKey(
         "regions.Region",
@@ -48,6 +55,8 @@ class Author(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        # Same checks and clean copy as a cover: a portrait's EXIF can hold a home address.
+        images.clean_upload(self.photo, fallback="author")
         if not self.slug:
             self.slug = unique_slug(
                 Author, self.name, max_length=150, fallback="author", pk=self.pk
