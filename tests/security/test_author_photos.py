@@ -111,4 +111,3 @@ def test_the_author_admin_stores_a_clean_photo(media_root, editor_client):
 
     assert response.status_code == 302
     assert_clean(media_root / Author.objects.get().photo.name)
-
