@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResp
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 from django.views.static import serve
@@ -77,7 +78,10 @@ def serve_media(request, path):
         raise Http404
     private = normalized.startswith(PRIVATE_UNLESS_PUBLISHED) and not cover_is_public(normalized)
     if private and not _is_newsroom(request):
-        raise Http404
+        response = page_not_found(request)
+        # The story may go live in a minute: no CDN may keep serving this 404 after that.
+        add_never_cache_headers(response)
+        return response
     try:
         response = serve(request, normalized, document_root=settings.MEDIA_ROOT)
     except OSError:  # a name too long for the file system, or an unreadable file

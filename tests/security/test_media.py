@@ -60,6 +60,14 @@ def test_a_drafts_cover_and_renditions_are_404_for_readers(client, draft_with_co
         assert client.get(media_url(name)).status_code == 404, name
 
 
+def test_the_404_of_a_hidden_cover_is_not_kept_by_caches(client, draft_with_cover, media_root):
+    response = client.get(media_url(draft_with_cover.cover_image.name))
+
+    assert response.status_code == 404
+    assert "no-cache" in response["Cache-Control"]
+    assert "public" not in response["Cache-Control"]
+
+
 def test_a_scheduled_storys_cover_waits_for_its_time(client, media_root):
     story = make_article(published_at=timezone.now() + timedelta(hours=1), cover_image=jpeg())
 
