@@ -296,11 +296,11 @@ class Article(models.Model):
                 "update_fields",
                 [f.name for f in self._meta.concrete_fields if f.name not in ("id", "view_count")],
             )
+        replaced = self._stored_cover_name()
         super().save(*args, **kwargs)
         self._loaded_title = self.title
         if new_cover:
             images.make_renditions_or_log(self.cover_image)
-        replaced = getattr(self, "_loaded_cover", None)
         if replaced and replaced != self.cover_image.name:
             # A replaced cover stays reachable at its old address unless it is removed.
             delete_cover_after_commit(replaced, storage=self.cover_image.storage)
@@ -326,9 +326,19 @@ class Article(models.Model):
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         instance._loaded_title = instance.__dict__.get("title")
-        cover = instance.__dict__.get("cover_image")  # absent when deferred: then unknown
-        instance._loaded_cover = getattr(cover, "name", cover)
+        if "cover_image" in instance.__dict__:  # deferred: asked when saved
+            instance._loaded_cover = getattr(instance.cover_image, "name", None)
         return instance
+
+    def _stored_cover_name(self) -> str | None:
+        """The cover the row has before this save; a history revert builds its instance
+        without loading the row, so then it is read."""
+        if "_loaded_cover" in self.__dict__:
+            return self._loaded_cover
+        if self._state.adding or self.pk is None:
+            return None
+        stored = Article.objects.filter(pk=self.pk).values_list("cover_image", flat=True)
+        return stored.first()
 
     def _was_published(self) -> bool:
         return self.history.filter(status=self.Status.PUBLISHED).exists()

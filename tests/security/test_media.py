@@ -217,3 +217,26 @@ def test_a_rolled_back_replacement_keeps_the_old_cover(
             raise RuntimeError
 
     assert all(stored(media_root, name) for name in old)
+
+
+def test_a_cover_a_history_revert_drops_is_deleted(
+    media_root, editor_client, django_capture_on_commit_callbacks
+):
+    from tests.newsroom.helpers import article_post
+
+    story = make_article(status=Article.Status.DRAFT, published_at=None)
+    without_cover = story.history.get()
+    story.cover_image = jpeg("later.jpg")
+    story.save()
+    added = paths_of(story)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            f"/admin/articles/article/{story.pk}/history/{without_cover.history_id}/",
+            article_post(title=story.title, slug=story.slug, status="draft"),
+        )
+
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert not story.cover_image
+    assert not any(stored(media_root, name) for name in added)
