@@ -67,6 +67,10 @@ class ArticleHistoryMixin:
     def has_view_history_or_change_history_permission(self, request, obj=None):
         return obj is not None and can_read_history(request.user, obj)
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["can_read_history"] = obj is not None and can_read_history(request.user, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def _history_subject(self, request, object_id):
         """The story whose history is asked for; 404 for a story the user may not see."""
         article = self.get_object(request, object_id)

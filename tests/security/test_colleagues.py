@@ -241,3 +241,14 @@ def test_editor_revert_restores_editor_only_fields(editor_client, once_featured)
     once_featured.refresh_from_db()
     assert once_featured.is_featured is True
     assert once_featured.published_at is not None
+
+
+def test_the_change_form_links_history_only_for_those_who_may_read_it(
+    other_journalist_client, editor_client, journalist_client, cut_story
+):
+    change = f"/admin/articles/article/{cut_story.pk}/change/"
+    link = f'href="{history_url(cut_story)}"'
+
+    assert link not in other_journalist_client.get(change).content.decode()
+    assert link in journalist_client.get(change).content.decode()
+    assert link in editor_client.get(change).content.decode()
