@@ -152,3 +152,31 @@ def test_the_migration_renames_bylines_named_after_logins():
     )
     assert Author.objects.get(user=with_full_name).name == "Дана"
     assert Author.objects.get(user=chosen).name == "Әсел Б."
+
+
+def _public_routes_with_a_slug():
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern) and "<str:slug>" in route:
+                yield route
+
+    return [r for r in walk(get_resolver().url_patterns) if r.startswith(("tags/", "authors/"))]
+
+
+def test_every_tag_and_author_address_waits_for_a_published_story(client):
+    """Also for addresses added later (an Atom feed, a JSON list): they inherit the rule or
+    this test names them."""
+    author = make_author(name="Жасырын автор", slug="zhasyryn-avtor")
+    story = draft(authors=[author], tags=["Жасырын тег"])
+    slugs = {"tags/": story.tags.get().slug, "authors/": author.slug}
+    routes = _public_routes_with_a_slug()
+    assert len(routes) >= 3  # tags/<slug>/, tags/<slug>/rss/, authors/<slug>/
+
+    for route in routes:
+        url = "/" + route.replace("<str:slug>", slugs[route.split("/")[0] + "/"])
+        assert client.get(url).status_code == 404, url
