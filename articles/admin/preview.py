@@ -72,7 +72,8 @@ class ArticleHistoryMixin:
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _history_subject(self, request, object_id):
-        """The story whose history is asked for; 404 for a story the user may not see."""
+        """The story whose history is asked for: 404 when the user may not even see the story
+        (it stays unconfirmed), 403 when they may see it but not its past."""
         article = self.get_object(request, object_id)
         if article is None:
             if is_editor(request.user):
