@@ -25,3 +25,12 @@ class ArticlesConfig(AppConfig):
         from core.slugs import keep_old_slugs
 
         keep_old_slugs("articles.Tag")
+
+        from django.db.models.signals import post_delete
+
+        from articles.models import delete_cover_of_deleted_article
+
+        # A signal, not Article.delete(): queryset and cascade deletes skip the method.
+        post_delete.connect(
+            delete_cover_of_deleted_article, sender=Article, dispatch_uid="articles.cover_files"
+        )

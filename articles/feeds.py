@@ -8,7 +8,8 @@ from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from articles.models import Article, Tag
+from articles.models import Article
+from articles.selectors import public_tags
 from core.links import absolute_url
 from core.listing import get_by_slug
 from core.media import stored_size
@@ -105,7 +106,7 @@ class RegionFeed(LatestFeed):
 
 class TagFeed(LatestFeed):
     def get_object(self, request, slug):
-        return get_by_slug(Tag.objects.all(), slug)
+        return get_by_slug(public_tags(), slug)
 
     def stories(self, obj):
         return Article.objects.published().tagged(obj)

@@ -1,3 +1,5 @@
+import functools
+
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import Prefetch, Q
@@ -277,6 +279,8 @@ class Article(models.Model):
                 name="article_published_featured",
             ),
             models.Index(fields=["status", "-updated_at"], name="article_status_updated"),
+            # The media view asks "is this file a published story's cover?" on every request.
+            models.Index(fields=["cover_image"], name="article_cover_image"),
         ]
 
     def __str__(self):
@@ -292,10 +296,15 @@ class Article(models.Model):
                 "update_fields",
                 [f.name for f in self._meta.concrete_fields if f.name not in ("id", "view_count")],
             )
+        replaced = self._stored_cover_name()
         super().save(*args, **kwargs)
         self._loaded_title = self.title
         if new_cover:
             images.make_renditions_or_log(self.cover_image)
+        if replaced and replaced != self.cover_image.name:
+            # A replaced cover stays reachable at its old address unless it is removed.
+            delete_cover_after_commit(replaced, storage=self.cover_image.storage)
+        self._loaded_cover = self.cover_image.name
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
@@ -317,7 +326,19 @@ class Article(models.Model):
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         instance._loaded_title = instance.__dict__.get("title")
+        if "cover_image" in instance.__dict__:  # deferred: asked when saved
+            instance._loaded_cover = getattr(instance.cover_image, "name", None)
         return instance
+
+    def _stored_cover_name(self) -> str | None:
+        """The cover the row has before this save; a history revert builds its instance
+        without loading the row, so then it is read."""
+        if "_loaded_cover" in self.__dict__:
+            return self._loaded_cover
+        if self._state.adding or self.pk is None:
+            return None
+        stored = Article.objects.filter(pk=self.pk).values_list("cover_image", flat=True)
+        return stored.first()
 
     def _was_published(self) -> bool:
         return self.history.filter(status=self.Status.PUBLISHED).exists()
@@ -358,6 +379,29 @@ class Article(models.Model):
     def byline_authors(self):
         """Authors in byline order; free when the queryset used ``for_cards()``."""
         return [byline.author for byline in self.bylines.all()]
+
+
+def delete_cover_after_commit(name: str, *, storage) -> None:
+    """Delete a cover no story uses any more, with its renditions, once the change commits.
+
+    After the commit, because a rolled-back change still points at the file; only when no
+    other story uses the same file (the demo data shares covers). History rows may still
+    name it: a revert to such a version has no cover file.
+    """
+    if name:
+        transaction.on_commit(
+            functools.partial(_delete_cover_if_unused, name, storage), robust=True
+        )
+
+
+def delete_cover_of_deleted_article(sender, instance, **kwargs) -> None:
+    if instance.cover_image:
+        delete_cover_after_commit(instance.cover_image.name, storage=instance.cover_image.storage)
+
+
+def _delete_cover_if_unused(name: str, storage) -> None:
+    if not Article.objects.filter(cover_image=name).exists():
+        images.delete_cover_files(name, storage=storage)
 
 
 class Byline(models.Model):

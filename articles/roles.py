@@ -4,6 +4,8 @@ The groups themselves come from a migration; permission rows only exist after
 ``post_migrate``, so they are attached here, idempotently, after every migrate.
 """
 
+from django.core.exceptions import PermissionDenied
+
 from articles.models import Article, owned_condition, published_condition
 
 JOURNALIST = "Journalist"
@@ -67,6 +69,34 @@ def can_edit_article(user, article: Article) -> bool:
     if is_editor(user):
         return True
     return article.status in JOURNALIST_STATUSES and article.is_owned_by(user)
+
+
+def can_read_history(user, article: Article) -> bool:
+    """Past versions hold what an editor cut before publishing: editors and the story's
+    own authors only, even once the story itself is public."""
+    return is_editor(user) or (user.is_active and article.is_owned_by(user))
+
+
+def keep_editor_decisions(user, article: Article) -> None:
+    """Hold a non-editor's save to what a journalist may decide, whatever built the instance.
+
+    The change form leaves the editor-only fields out, but a history revert starts from the
+    old version: without this, reverting would bring back an old feature flag or publish time.
+    Editor-only fields keep their stored values (a new story gets the defaults); a status
+    beyond a journalist's is refused.
+    """
+    if is_editor(user):
+        return
+    if article.status not in JOURNALIST_STATUSES:
+        raise PermissionDenied
+    stored = None
+    if article.pk is not None:
+        stored = Article.objects.filter(pk=article.pk).values(*EDITOR_ONLY_FIELDS).first()
+    for name in EDITOR_ONLY_FIELDS:
+        if stored is not None:
+            setattr(article, name, stored[name])
+        else:
+            setattr(article, name, Article._meta.get_field(name).get_default())
 
 
 def articles_visible_to(user, queryset):

@@ -5,6 +5,7 @@ import math
 from django.db import connection
 from django.db.models import (
     Case,
+    Exists,
     F,
     FloatField,
     IntegerField,
@@ -19,7 +20,9 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, RowNumber
 
-from articles.models import Article, Tag, TaggedArticle
+from articles import images
+from articles.models import Article, Byline, Tag, TaggedArticle, published_condition
+from authors.models import Author
 from core import cache
 from regions.models import Region
 
@@ -34,6 +37,27 @@ RELATED_CACHE_SECONDS = 3600
 def latest_cards(*, bylines: bool = True):
     """Published stories, newest first, shaped for cards (see ``ArticleQuerySet.for_cards``)."""
     return Article.objects.published().for_cards(bylines=bylines).latest_first()
+
+
+def cover_is_public(name: str) -> bool:
+    """Whether the stored file ``name`` (a cover or one of its renditions) belongs to a
+    published story: one query on the indexed ``Article.cover_image``."""
+    candidates = images.original_candidates(name)
+    return Article.objects.published().filter(cover_image__in=candidates).exists()
+
+
+def public_tags():
+    """Tags with a published story. A tag only drafts carry names an unpublished story (an
+    embargoed «Әкім отставкасы»): its page, feed and sitemap entry wait until one goes live."""
+    live = TaggedArticle.objects.filter(published_condition("content_object__"), tag=OuterRef("pk"))
+    return Tag.objects.filter(Exists(live))
+
+
+def public_authors():
+    """Authors with a published story; a staff byline is created at the first draft, and a
+    page for it would announce who is writing what before anything is out."""
+    live = Byline.objects.filter(published_condition("article__"), author=OuterRef("pk"))
+    return Author.objects.filter(Exists(live))
 
 
 # Counting stops here: a tag on 60,000 stories weighs hardly less than one on 2,000, and

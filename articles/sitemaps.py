@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.http import http_date
 
-from articles.models import Article, Tag, published_condition
-from authors.models import Author
+from articles.models import Article, published_condition
+from articles.selectors import public_authors, public_tags
 from core.links import site_url_parts
 from regions.models import Region
 
@@ -123,10 +123,8 @@ class RegionSitemap(ListingSitemap):
 class TagSitemap(ListingSitemap):
     def items(self):
         return (
-            Tag.objects.annotate(
-                last_published_at=_latest_published("tagged_articles__content_object")
-            )
-            .filter(last_published_at__isnull=False)
+            public_tags()
+            .annotate(last_published_at=_latest_published("tagged_articles__content_object"))
             .order_by("name")
         )
 
@@ -134,8 +132,8 @@ class TagSitemap(ListingSitemap):
 class AuthorSitemap(ListingSitemap):
     def items(self):
         return (
-            Author.objects.annotate(last_published_at=_latest_published("bylines__article"))
-            .filter(last_published_at__isnull=False)
+            public_authors()
+            .annotate(last_published_at=_latest_published("bylines__article"))
             .order_by("name")
         )
 

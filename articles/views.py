@@ -12,8 +12,14 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
-from articles.models import Article, Tag, bylines_prefetch, published_condition
-from articles.selectors import article_related_list, article_tags_with_usage, latest_cards
+from articles.models import Article, bylines_prefetch, published_condition
+from articles.selectors import (
+    article_related_list,
+    article_tags_with_usage,
+    latest_cards,
+    public_authors,
+    public_tags,
+)
 from authors.models import Author
 from core.listing import get_by_slug, paginate, render_list
 from regions.models import Region
@@ -28,7 +34,7 @@ def article_list(request):
 
 
 def tag_detail(request, slug):
-    tag = get_by_slug(Tag.objects.all(), slug)
+    tag = get_by_slug(public_tags(), slug)
     page = paginate(request, latest_cards().tagged(tag))
     return render_list(request, "articles/tag_detail.html", page, {"tag": tag})
 
@@ -52,7 +58,7 @@ def author_list(request):
 
 
 def author_detail(request, slug):
-    author = get_by_slug(Author.objects.select_related("region"), slug)
+    author = get_by_slug(public_authors().select_related("region"), slug)
     page = paginate(request, latest_cards().by_author(author))
     return render_list(request, "authors/author_detail.html", page, {"author": author})
 

@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core import images
 from core.text import unique_slug
 
 
@@ -11,7 +13,13 @@ class Author(models.Model):
 
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=150, unique=True, blank=True)
-    photo = models.ImageField(_("photo"), upload_to="authors/", blank=True)
+    photo = models.ImageField(
+        _("photo"),
+        upload_to="authors/",
+        blank=True,
+        help_text=_("JPEG, PNG or WebP, up to 10 MB and 40 megapixels."),
+        validators=[images.validate_image],
+    )
     bio = models.TextField(_("short bio"), blank=True)
     region = models.ForeignKey(
         "regions.Region",
@@ -47,6 +55,8 @@ class Author(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        # Same checks and clean copy as a cover: a portrait's EXIF can hold a home address.
+        images.clean_upload(self.photo, fallback="author")
         if not self.slug:
             self.slug = unique_slug(
                 Author, self.name, max_length=150, fallback="author", pk=self.pk
@@ -61,6 +71,11 @@ def author_for_user(user) -> Author:
     """Return the user's byline, creating it the first time the user writes."""
     author = Author.objects.filter(user=user).first()
     if author is None:
-        name = user.get_full_name().strip() or user.get_username()
-        author = Author.objects.create(name=name, user=user)
+        author = Author.objects.create(name=default_author_name(user), user=user)
     return author
+
+
+def default_author_name(user) -> str:
+    """The full name, else a neutral «Автор 12»: never the login name, which the byline and
+    its slug would publish (half of what a password guess needs, and nothing to a reader)."""
+    return user.get_full_name().strip() or gettext("Author %(number)s") % {"number": user.pk}

@@ -63,7 +63,8 @@ SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 SITE_NAME = os.environ.get("SITE_NAME", "Өңір жаңалықтары")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with a guarded view-on-site shortcut (portal/admin_site.py).
+    "portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -9,12 +9,13 @@ from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResp
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
 from articles.models import bylines_prefetch
-from articles.selectors import featured_list, latest_cards, region_blocks
+from articles.selectors import cover_is_public, featured_list, latest_cards, region_blocks
 from articles.views import article_list
 from core.listing import PER_PAGE, get_by_slug, paginate, render_list, wants_partial
 from pageviews import buffer
@@ -67,19 +68,44 @@ def health(request):
     )
 
 
+# Covers (and their renditions) of stories that are not live must not reach readers: the
+# old names were made from the title, so a draft's cover was one guess away.
+PRIVATE_UNLESS_PUBLISHED = ("covers/",)
+
+
 @require_safe
 def serve_media(request, path):
-    """Serve uploads and renditions when no front server does; refuse path tricks."""
+    """Serve uploads and renditions when no front server does; refuse path tricks.
+
+    A cover is served to everyone only while its story is published; the newsroom (staff
+    with a session) sees the others too, never cached on the way. A front server that
+    serves ``/media/`` itself (``SERVE_MEDIA=0``) must apply the same rule: see
+    docs/security-colleagues.md.
+    """
     normalized = posixpath.normpath(path).lstrip("/")
     if normalized != path or normalized.startswith("..") or "\x00" in path:
         raise Http404
+    private = normalized.startswith(PRIVATE_UNLESS_PUBLISHED) and not cover_is_public(normalized)
+    if private and not _is_newsroom(request):
+        response = page_not_found(request)
+        # The story may go live in a minute: no CDN may keep serving this 404 after that.
+        add_never_cache_headers(response)
+        return response
     try:
         response = serve(request, normalized, document_root=settings.MEDIA_ROOT)
     except OSError:  # a name too long for the file system, or an unreadable file
         raise Http404 from None
-    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    if private:
+        response["Cache-Control"] = "private, no-cache"
+    else:
+        response["Cache-Control"] = "public, max-age=31536000, immutable"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _is_newsroom(request) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user and user.is_active and user.is_staff)
 
 
 def page_not_found(request, exception=None):

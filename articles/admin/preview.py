@@ -11,7 +11,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 
 from articles.forms import slug_transliteration_table
-from articles.roles import is_editor
+from articles.roles import can_read_history, is_editor
 from articles.views import render_article_page
 from core.admin import is_valid_pk
 
@@ -58,26 +58,45 @@ class ArticlePreviewMixin:
 
 
 class ArticleHistoryMixin:
+    """History pages: editors and the story's own authors only (``roles.can_read_history``).
+
+    A journalist may read a colleague's published story, but not its past versions: they
+    hold what an editor cut before publishing.
+    """
+
     def has_view_history_or_change_history_permission(self, request, obj=None):
-        if is_editor(request.user):
-            return True
-        return obj is not None and self.get_queryset(request).filter(pk=obj.pk).exists()
+        return obj is not None and can_read_history(request.user, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["can_read_history"] = obj is not None and can_read_history(request.user, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _history_subject(self, request, object_id):
+        """The story whose history is asked for: 404 when the user may not even see the story
+        (it stays unconfirmed), 403 when they may see it but not its past."""
+        article = self.get_object(request, object_id)
+        if article is None:
+            if is_editor(request.user):
+                return None  # deleted: simple_history finds it among the history rows
+            raise Http404
+        if not can_read_history(request.user, article):
+            raise PermissionDenied
+        return article
 
     def history_view(self, request, object_id, extra_context=None):
         # simple_history filters by the raw id: "abc" would be a ValueError, not a 404.
         if not is_valid_pk(self.model, unquote(object_id)):
             raise Http404
+        self._history_subject(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if not is_valid_pk(self.model.history.model, unquote(version_id)):
             raise Http404
+        current = self._history_subject(request, object_id)
         # simple_history saves a revert on any POST here; hold it to the change permission.
-        current = self.get_object(request, object_id)
-        if current is None or not self.has_view_history_or_change_history_permission(
-            request, current
+        if request.method == "POST" and (
+            current is None or not self.has_change_permission(request, current)
         ):
-            raise PermissionDenied
-        if request.method == "POST" and not self.has_change_permission(request, current):
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)

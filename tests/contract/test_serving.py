@@ -3,6 +3,8 @@
 import pytest
 from PIL import Image
 
+from tests.factories import make_article
+
 pytestmark = pytest.mark.django_db
 
 
@@ -12,6 +14,8 @@ def picture(media_root):
     folder.mkdir()
     Image.new("RGB", (4, 4), "red").save(folder / "pic.webp", "WEBP")
     (media_root.parent / "secret.txt").write_text("h6-private-bytes")
+    # Covers are public only as a published story's (tests/security/test_media.py).
+    make_article(cover_image="covers/pic.webp")
     return "/media/covers/pic.webp"
 
 

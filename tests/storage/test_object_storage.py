@@ -44,7 +44,7 @@ def test_a_cover_uploaded_in_the_admin_lands_in_the_bucket_with_its_renditions(
     assert response.status_code == 302
     article = Article.objects.get()
     name = article.cover_image.name
-    assert re.fullmatch(r"covers/\d{4}/\d{2}/foto\.jpg", name)
+    assert re.fullmatch(r"covers/\d{4}/\d{2}/foto-[0-9a-f]{8}\.jpg", name)  # unguessable
     renditions = [name.removesuffix(".jpg") + f".{w}w.webp" for w in (400, 800, 1200)]
     assert bucket_keys(s3_server, s3_media) == sorted([name, *renditions])
     assert not any(media_root.iterdir()), "nothing may be written to the local media folder"
