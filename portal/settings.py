@@ -41,7 +41,9 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless the environment turns it on: a forgotten variable must never give a production
+# site debug pages. `make run` and the test settings set DEBUG=1 for themselves.
+DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -84,6 +86,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Anonymous POST endpoints take tiny bodies; refuse big ones before anything reads them.
+    "portal.security.SmallBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and auth on purpose: a page served from the cache costs no SQL.
     "portal.middleware.PageCacheMiddleware",
@@ -206,8 +210,15 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Django's default (2.5 MB) for everything but files: the anonymous, CSRF-exempt endpoints
+# (language switcher, read beacon) get no bigger bodies than that. Files do not count towards
+# it; covers (up to 10 MB, checked in articles/images.py) stream to a temporary file past
+# FILE_UPLOAD_MAX_MEMORY_SIZE instead of sitting in a worker's memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2621440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# portal.security.SmallBodyMiddleware: the CSRF-exempt endpoints anyone may POST to.
+SMALL_BODY_PATHS = ["/i18n/setlang/", "/pageviews/"]
+SMALL_BODY_MAX_BYTES = 4096
 
 # --- Security -------------------------------------------------------------------------------
 # With DEBUG=0 every HTTPS setting is on; each one can be switched off for a site behind a
@@ -230,6 +241,8 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Error pages and mails also hide passwords inside URLs (REDIS_URL, CACHES, DATABASE_URL).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "portal.security.CredentialsCleansingFilter"
 
 # --- Apps -----------------------------------------------------------------------------------
 TAGGIT_CASE_INSENSITIVE = True

@@ -85,7 +85,7 @@ def test_csrf_trusted_origins_and_hosts_are_comma_separated_lists(tmp_path):
 
 
 def test_sqlite_waits_for_writers_instead_of_failing(tmp_path):
-    databases = settings_of(tmp_path, ["DATABASES"])["DATABASES"]
+    databases = settings_of(tmp_path, ["DATABASES"], DEBUG="1")["DATABASES"]
     options = databases["default"]["OPTIONS"]
     assert options["transaction_mode"] == "IMMEDIATE"
     assert options["timeout"] >= 5

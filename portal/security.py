@@ -1,0 +1,71 @@
+"""Small security pieces the settings point at (SECURITY.md explains each)."""
+
+import ipaddress
+import re
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.views.debug import SafeExceptionReporterFilter
+
+# "scheme://anything@": the user-info part of a URL, where a password (or a token standing in
+# for the user name, as in redis://:secret@host) lives.
+URL_CREDENTIALS = re.compile(r"(?P<scheme>\b[a-z][a-z0-9+.-]*://)[^/\s]+@", re.IGNORECASE)
+
+
+class CredentialsCleansingFilter(SafeExceptionReporterFilter):
+    """Django's filter, plus: passwords inside URLs never reach an error page or report.
+
+    Django hides settings by name (KEY, PASS, SECRET...), but REDIS_URL, DATABASE_URL and
+    CACHES["default"]["LOCATION"] carry their password inside the value.
+    """
+
+    def cleanse_setting(self, key, value):
+        cleansed = super().cleanse_setting(key, value)
+        if isinstance(cleansed, str):
+            return URL_CREDENTIALS.sub(rf"\g<scheme>{self.cleansed_substitute}@", cleansed)
+        return cleansed
+
+
+def login_client_ip(request) -> str | None:
+    """The address django-axes counts failed logins against (AXES_CLIENT_IP_CALLABLE).
+
+    REMOTE_ADDR unless LOGIN_CLIENT_IP_HEADER names a header our reverse proxy sets: a client
+    can send any X-Forwarded-For it likes, so a header is trusted only when configured, and
+    only its last entry, the one our proxy appended (as pageviews does for readers).
+    """
+    header = getattr(settings, "LOGIN_CLIENT_IP_HEADER", "")
+    candidate = ""
+    if header and request.META.get(header):
+        candidate = request.META[header].split(",")[-1].strip()
+    for value in (candidate, request.META.get("REMOTE_ADDR", "")):
+        try:
+            return str(ipaddress.ip_address(value))
+        except ValueError:
+            continue
+    return None
+
+
+class SmallBodyMiddleware:
+    """Refuse big bodies (413) on the anonymous, CSRF-exempt endpoints before any view runs.
+
+    The language switcher and the read beacon need a few hundred bytes; without this a
+    stranger could make a worker read and parse megabytes there (multipart file parts do not
+    count towards DATA_UPLOAD_MAX_MEMORY_SIZE). SMALL_BODY_PATHS are path prefixes.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.prefixes = tuple(getattr(settings, "SMALL_BODY_PATHS", ()))
+        self.limit = getattr(settings, "SMALL_BODY_MAX_BYTES", 4096)
+
+    def __call__(self, request):
+        if self.prefixes and request.path.startswith(self.prefixes):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > self.limit:
+                return HttpResponse(
+                    "Request body too large.", status=413, content_type="text/plain"
+                )
+        return self.get_response(request)
