@@ -22,7 +22,10 @@ class CredentialsCleansingFilter(SafeExceptionReporterFilter):
     def cleanse_setting(self, key, value):
         cleansed = super().cleanse_setting(key, value)
         if isinstance(cleansed, str):
-            return URL_CREDENTIALS.sub(rf"\g<scheme>{self.cleansed_substitute}@", cleansed)
+            # str() because lazy settings (django-axes has some) pass isinstance but not re.
+            text = str(cleansed)
+            if URL_CREDENTIALS.search(text):
+                return URL_CREDENTIALS.sub(rf"\g<scheme>{self.cleansed_substitute}@", text)
         return cleansed
 
 
@@ -69,3 +72,22 @@ class SmallBodyMiddleware:
                     "Request body too large.", status=413, content_type="text/plain"
                 )
         return self.get_response(request)
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """The admin's "too many failed logins" page (AXES_LOCKOUT_CALLABLE), in the reader's
+    language, with the cool-off in minutes; axes' own page is English-only."""
+    from django.contrib import admin
+    from django.template.response import TemplateResponse
+
+    cool_off = settings.AXES_COOLOFF_TIME
+    minutes = max(1, round(cool_off.total_seconds() / 60)) if cool_off else 0
+    context = {
+        **admin.site.each_context(request),
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "minutes": minutes,
+    }
+    response = TemplateResponse(
+        request, "admin/lockout.html", context, status=settings.AXES_HTTP_RESPONSE_CODE
+    )
+    return response.render()

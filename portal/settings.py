@@ -5,6 +5,7 @@ Development needs nothing set. Production is `DEBUG=0` plus `SECRET_KEY`, `ALLOW
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -67,6 +68,7 @@ SITE_NAME = os.environ.get("SITE_NAME", "Өңір жаңалықтары")
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
+    "axes",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -100,6 +102,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -182,6 +186,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# django-axes first: a locked-out account is refused before its password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# --- Login throttling (django-axes; SECURITY.md "Accounts") ---
+# After LOGIN_FAILURE_LIMIT failed logins for one user name from one address, that pair is
+# refused (the right password too) for LOGIN_COOLOFF_MINUTES. The pair, not the address
+# alone: a newsroom shares one office IP, and nobody can lock a colleague out from elsewhere.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "portal.security.lockout_response"
+# django-ipware is not installed, so axes' AXES_IPWARE_* settings would do nothing; this
+# callable reads REMOTE_ADDR, or the last entry of LOGIN_CLIENT_IP_HEADER when it is set
+# (e.g. HTTP_X_FORWARDED_FOR behind nginx). Never set it without a proxy that writes it.
+AXES_CLIENT_IP_CALLABLE = "portal.security.login_client_ip"
+LOGIN_CLIENT_IP_HEADER = os.environ.get("LOGIN_CLIENT_IP_HEADER", "").strip()
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "kk")
