@@ -1,5 +1,7 @@
 """Small security pieces the settings point at (SECURITY.md explains each)."""
 
+import base64
+import hashlib
 import ipaddress
 import re
 
@@ -91,3 +93,58 @@ def lockout_response(request, original_response=None, credentials=None):
         request, "admin/lockout.html", context, status=settings.AXES_HTTP_RESPONSE_CODE
     )
     return response.render()
+
+
+# Features no page of the site uses; a page (or an injected script) cannot turn them on.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+)
+INLINE_IMPORT_MAP = re.compile(rb'<script type="importmap"[^>]*>(.*?)</script>', re.DOTALL)
+
+
+class SecurityHeadersMiddleware:
+    """Permissions-Policy everywhere, and the two CSP exceptions the admin needs.
+
+    Sits inside django-csp's middleware, so the per-response additions below reach it:
+    - the rich-text editor (django-prose-editor) declares its modules in an inline
+      <script type="importmap">; its SHA-256 is allowed instead of any inline script (the
+      map names hashed static files, so the hash is computed per response);
+    - select2 and the editor set style="" attributes from their scripts, so admin pages allow
+      inline styles ('unsafe-inline' for style-src only, never for scripts).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if request.path_info.startswith("/admin/"):
+            update = {"style-src": ["'unsafe-inline'"]}
+            hashes = self._import_map_hashes(response)
+            if hashes:
+                update["script-src"] = hashes
+            response._csp_update = {**(getattr(response, "_csp_update", None) or {}), **update}
+        return response
+
+    @staticmethod
+    def _import_map_hashes(response) -> list[str]:
+        if getattr(response, "streaming", False):
+            return []
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return []
+        return [
+            f"'sha256-{base64.b64encode(hashlib.sha256(body).digest()).decode()}'"
+            for body in INLINE_IMPORT_MAP.findall(response.content)
+        ]
