@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -103,6 +105,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(), then the second factor before any admin page (portal/otp.py).
+    "django_otp.middleware.OTPMiddleware",
+    "portal.otp.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -195,6 +200,12 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# --- Two-factor authentication (django-otp; portal/otp.py) ---
+# 1: editors and superusers cannot use the admin until they have set up an authenticator
+# app. Whatever this says, an account that has set one up must give a code at every login.
+OTP_REQUIRED_FOR_EDITORS = env_bool("OTP_REQUIRED_FOR_EDITORS", False)
+OTP_TOTP_ISSUER = SITE_NAME
 
 # --- Login throttling (django-axes; SECURITY.md "Accounts") ---
 # After LOGIN_FAILURE_LIMIT failed logins for one user name from one address, that pair is
