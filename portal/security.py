@@ -22,13 +22,19 @@ class CredentialsCleansingFilter(SafeExceptionReporterFilter):
     """
 
     def cleanse_setting(self, key, value):
-        cleansed = super().cleanse_setting(key, value)
-        if isinstance(cleansed, str):
+        return self._without_url_credentials(super().cleanse_setting(key, value))
+
+    def cleanse_special_types(self, request, value):
+        # The local variables of each traceback frame (a client built from REDIS_URL...).
+        return self._without_url_credentials(super().cleanse_special_types(request, value))
+
+    def _without_url_credentials(self, value):
+        if isinstance(value, str):
             # str() because lazy settings (django-axes has some) pass isinstance but not re.
-            text = str(cleansed)
+            text = str(value)
             if URL_CREDENTIALS.search(text):
                 return URL_CREDENTIALS.sub(rf"\g<scheme>{self.cleansed_substitute}@", text)
-        return cleansed
+        return value
 
 
 def login_client_ip(request) -> str | None:

@@ -1,7 +1,8 @@
-"""One settings module for every environment; the environment alone makes it production.
+"""One settings module for every environment; the environment alone decides which.
 
-Development needs nothing set. Production is `DEBUG=0` plus `SECRET_KEY`, `ALLOWED_HOSTS`,
-`DATABASE_URL` and, optionally, `REDIS_URL`. See README.md for the full list.
+Development needs only `DEBUG=1` (`make run` sets it). Production is `DEBUG=0` (the
+default) plus `SECRET_KEY`, `ALLOWED_HOSTS`, `DATABASE_URL` and, optionally, `REDIS_URL`.
+See README.md for the full list and SECURITY.md for what the security settings protect.
 """
 
 import os
@@ -291,13 +292,13 @@ SESSION_COOKIE_HTTPONLY = True
 # Content-Security-Policy (django-csp) on every response; SECURITY.md "Headers". Scripts
 # only from the site's own files (no inline script anywhere, JSON-LD is data and not run);
 # portal.security.SecurityHeadersMiddleware adds the admin's two exceptions.
-MEDIA_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN", "").strip()
+_media_domain = os.environ.get("AWS_S3_CUSTOM_DOMAIN", "").strip()
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", *([f"https://{MEDIA_DOMAIN}"] if MEDIA_DOMAIN else [])],
+        "img-src": ["'self'", "data:", *([f"https://{_media_domain}"] if _media_domain else [])],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         # Embeds a story may carry; nothing else may be framed.

@@ -59,3 +59,20 @@ def test_passwords_inside_urls_are_absent_from_the_debug_error_page(settings):
     assert REDIS_PASSWORD not in page
     assert DATABASE_PASSWORD not in page
     assert "cache.internal:6379" in page  # only the password is hidden, not where it points
+
+
+def connect_to(url):
+    raise ConnectionError("cache unreachable")
+
+
+def test_a_url_with_a_password_in_a_traceback_variable_is_hidden_too(settings):
+    settings.DEBUG = True
+    request = RequestFactory().get("/broken/")
+    try:
+        location = REDIS_URL  # noqa: F841  (a frame variable the error page lists)
+        connect_to(REDIS_URL)
+    except ConnectionError:
+        response = technical_500_response(request, *sys.exc_info())
+    page = response.content.decode()
+    assert "cache unreachable" in page and "cache.internal:6379" in page
+    assert REDIS_PASSWORD not in page
