@@ -61,3 +61,12 @@ def test_the_public_site_runs_its_scripts_without_a_violation(browser, live_serv
     page.wait_for_load_state("load")
     assert page.evaluate("window.__violations") == []
     context.close()
+
+
+def test_the_two_factor_set_up_page_shows_its_qr_code(admin_page):
+    page = admin_page
+    page.goto("/admin/two-factor/")
+    qr = page.locator(".two-factor-qr svg")
+    expect(qr).to_be_visible()
+    assert qr.bounding_box()["width"] >= 200  # sized by admin.css, not a style attribute
+    assert page.evaluate("window.__violations") == []
