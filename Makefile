@@ -22,6 +22,10 @@ $(VENV)/.stamp-dev: pyproject.toml | $(PY)
 install: $(VENV)/.stamp-run
 install-dev: $(VENV)/.stamp-dev
 
+# The settings default to DEBUG=0 (production); the development targets turn it on unless
+# the environment says otherwise. Prerequisites (migrate) inherit it when run through these.
+run demo: export DEBUG ?= 1
+
 migrate: install
 	$(PY) manage.py migrate --noinput
 

@@ -42,6 +42,9 @@ ROLE_PERMISSIONS = {
         "regions.change_region",
         "regions.view_region",
         "pageviews.view_dailypageviews",
+        # Unlocking a colleague after too many failed logins (django-axes' admin).
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
     ],
 }
 

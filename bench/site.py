@@ -130,7 +130,7 @@ def prepare_database(args, env: dict) -> None:
     if count < args.articles:
         log(f"seeding {args.articles:,} articles (the database has {count:,})")
         started = time.monotonic()
-        manage(env, "seed_demo", "--articles", str(args.articles))
+        manage(env, "seed_demo", "--allow-production", "--articles", str(args.articles))
         log(f"seeded in {time.monotonic() - started:.0f} s")
         subprocess.run(["psql", args.database_url, "-qc", "VACUUM ANALYZE"], check=True)
 

@@ -1,9 +1,14 @@
 """Settings for the test suite: the real settings, made fast and isolated."""
 
+import os
 import tempfile
 
-from portal.settings import *  # noqa: F403
-from portal.settings import CACHES
+# The settings default to DEBUG=0, which needs a SECRET_KEY; the suite was written for the
+# development defaults (pytest-django still runs every test with settings.DEBUG False).
+os.environ.setdefault("DEBUG", "1")
+
+from portal.settings import *  # noqa: E402, F403
+from portal.settings import CACHES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-media-")

@@ -11,7 +11,7 @@ from django.views.i18n import set_language
 from articles import feeds
 from articles import views as articles_views
 from articles.sitemaps import news_sitemaps, sitemap_view, sitemaps
-from portal import views
+from portal import otp, views
 
 region_urlpatterns = [
     path("", articles_views.region_list, name="list"),
@@ -25,6 +25,9 @@ author_urlpatterns = [
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Before admin.site.urls, which would take every admin/ path; see portal/otp.py.
+    path("admin/two-factor/", admin.site.admin_view(otp.setup), name="two_factor_setup"),
+    path("admin/two-factor/verify/", admin.site.admin_view(otp.verify), name="two_factor_verify"),
     path("admin/", admin.site.urls),
     # Exempt: a CSRF token would set a per-reader cookie on every cached page, and the worst a
     # forged request can do here is change someone's interface language.

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db.models import Sum
+from django.test import RequestFactory
 
 from articles.models import Article, Tag
 from authors.models import Author
@@ -13,6 +14,12 @@ from pageviews.selectors import most_read
 from portal.management.demo_data import SEED_TITLE, SIMILAR_STORIES, TOP_STORIES
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _development(settings):
+    # seed_demo refuses DEBUG=0, which pytest-django forces for every test.
+    settings.DEBUG = True
 
 
 @pytest.fixture
@@ -63,8 +70,9 @@ def test_generated_stories_have_tags_and_include_drafts_and_scheduled(seeded):
 
 
 def test_demo_users_can_log_in_with_their_roles(seeded):
-    editor = authenticate(username="editor", password="editor-demo-2024")
-    journalist = authenticate(username="journalist", password="journalist-demo-2024")
+    login = RequestFactory().post("/admin/login/")
+    editor = authenticate(login, username="editor", password="editor-demo-2024")
+    journalist = authenticate(login, username="journalist", password="journalist-demo-2024")
     assert editor.is_staff and editor.groups.filter(name="Editor").exists()
     assert journalist.is_staff and journalist.groups.filter(name="Journalist").exists()
     assert Author.objects.get(user=journalist).name == "Ермек Сахариев"

@@ -27,6 +27,8 @@ def run(args, env, tmp_path):
 
 
 def settings_of(tmp_path, names, **env):
+    """The values of settings ``names`` under ``env`` (a development set-up unless it says)."""
+    env = {"DEBUG": "1", **env}
     code = (
         "import json; from portal import settings as s; "
         f"print(json.dumps({{n: getattr(s, n, None) for n in {names!r}}}, default=str))"
@@ -87,7 +89,7 @@ def test_csrf_trusted_origins_and_hosts_are_comma_separated_lists(tmp_path):
 
 
 def test_sqlite_waits_for_writers_instead_of_failing(tmp_path):
-    databases = settings_of(tmp_path, ["DATABASES"])["DATABASES"]
+    databases = settings_of(tmp_path, ["DATABASES"], DEBUG="1")["DATABASES"]
     options = databases["default"]["OPTIONS"]
     assert options["transaction_mode"] == "IMMEDIATE"
     assert options["timeout"] >= 5

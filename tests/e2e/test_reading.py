@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from articles.models import Article, Byline
 from authors.models import Author
@@ -53,7 +54,9 @@ def test_show_more_appends_the_next_items(page, site):
     items = page.locator("#story-list > li")
     assert items.count() == 12
     page.get_by_role("link", name="Тағы көрсету", exact=True).click()
-    page.wait_for_function("document.querySelectorAll('#story-list > li').length === 20")
+    # expect() polls from Python; wait_for_function would eval() in the page, which the
+    # Content-Security-Policy (script-src 'self') rightly refuses.
+    expect(items).to_have_count(20)
     assert page.url.endswith("/news/")  # appended in place, no navigation
     assert page.locator("[data-show-more]").count() == 0  # nothing more to load
 
@@ -62,7 +65,7 @@ def test_show_more_works_on_the_home_page_too(page, site):
     page.goto("/")
     before = page.locator("#latest-list > li").count()
     page.locator("[data-show-more='#latest-list']").click()
-    page.wait_for_function(f"document.querySelectorAll('#latest-list > li').length > {before}")
+    expect(page.locator("#latest-list > li")).not_to_have_count(before)
 
 
 def test_reader_switches_the_language(page, site):
