@@ -5,6 +5,11 @@ authentication and the view: no SQL at all. Only readers without a session cooki
 served from it or fill it; anyone with a session (staff in the admin) gets fresh pages
 marked private. A cached page is valid while the site's generation (core.cache) is the
 one it was made under, and for at most PAGE_CACHE_SECONDS.
+
+Only the pages named in ``PAGE_PARAMS`` are cached, and each is keyed on the query
+parameters it declares there: anything else in the query string (``utm_source``, a
+cache-buster) is removed before the view runs, so the page is the canonical page's and is
+answered from its entry. docs/page-cache.md states every key rule.
 """
 
 import hashlib
@@ -12,10 +17,12 @@ import logging
 import time
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
+from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
+from articles.search import MAX_QUERY_LENGTH
 from core import cache
 from portal.locale import reader_language
 
@@ -28,6 +35,32 @@ STORED_STATUSES = {200, 301}
 BROWSER_MAX_AGE = 15
 # Response headers worth keeping; everything else is added again by the outer middleware.
 _SKIPPED_HEADERS = {"set-cookie", "date", "content-length"}
+
+# The allow-list: URL name -> the query parameters that page reads. A page missing here is
+# never cached, so a new URL is safe (uncached) until it is declared.
+_LIST = ("page", "partial")
+PAGE_PARAMS: dict[str, tuple[str, ...]] = {
+    "home": _LIST,  # ?partial=1 answers with the latest news' items (core.listing)
+    "articles:list": _LIST,
+    "articles:tag": _LIST,
+    "regions:detail": _LIST,
+    "authors:detail": _LIST,
+    "articles:search": ("q", *_LIST),
+    "pageviews:top": ("period", *_LIST),
+    "articles:detail": (),
+    "articles:detail_short": (),
+    "articles:rss": (),
+    "articles:tag_rss": (),
+    "regions:rss": (),
+    "regions:list": (),
+    "authors:list": (),
+    "sitemap": ("p",),
+    "sitemap_news": ("p",),
+    "robots": (),
+}
+# Values the view reads only in part are cut the same way here, so two queries that render
+# the same page share one entry (search reads the first 200 characters, stripped).
+_NORMALISE = {"q": lambda value: value[:MAX_QUERY_LENGTH].strip()}
 
 
 class PageCacheMiddleware:
@@ -42,7 +75,11 @@ class PageCacheMiddleware:
                 response["Cache-Control"] = "private, no-cache"
             return response
         seconds = settings.PAGE_CACHE_SECONDS
-        key = self._key(request) if seconds > 0 else None
+        query = self._canonical_query(request)
+        if query is None:
+            return self.get_response(request)
+        self._canonicalise(request, query)
+        key = self._key(request, query) if seconds > 0 else None
         generation, entry = cache.lookup(key) if key else (None, None)
         if entry is not None:
             response = self._rebuild(entry)
@@ -62,16 +99,43 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _is_public_read(request) -> bool:
-        return (
-            request.method in ("GET", "HEAD")
-            and not request.path.startswith(NEVER_CACHED_PREFIXES)
-            and "preview" not in request.GET
+        return request.method in ("GET", "HEAD") and not request.path.startswith(
+            NEVER_CACHED_PREFIXES
         )
 
     @staticmethod
-    def _key(request) -> str:
+    def _canonical_query(request) -> str | None:
+        """The page's own query string (sorted, last value wins), or None if not a page."""
+        try:
+            name = resolve(request.path_info).view_name
+        except Resolver404:
+            return None
+        allowed = PAGE_PARAMS.get(name)
+        if allowed is None:
+            return None
+        kept = []
+        for param in sorted(allowed):
+            # The last value, as request.GET.get() (what every view reads) would return.
+            values = request.GET.getlist(param)
+            if values:
+                value = values[-1]
+                kept.append((param, _NORMALISE[param](value) if param in _NORMALISE else value))
+        query = QueryDict(mutable=True)
+        for param, value in kept:
+            query[param] = value
+        return query.urlencode()
+
+    @staticmethod
+    def _canonicalise(request, query: str) -> None:
+        # The view renders exactly what the key names: links built from the request (the
+        # language switcher's "next", "Show more") never carry a stranger's utm_source.
+        request.META["QUERY_STRING"] = query
+        request.GET = QueryDict(query)
+
+    @staticmethod
+    def _key(request, query: str) -> str:
         # The scheme matters: canonical and OpenGraph links in the page are absolute.
-        raw = f"{request.scheme}|{request.get_host()}|{request.get_full_path()}"
+        raw = f"{request.scheme}|{request.get_host()}|{request.path}?{query}"
         digest = hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
         return f"page:{reader_language(request)}:{digest}"
 
