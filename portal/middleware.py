@@ -19,7 +19,7 @@ import time
 from django.conf import settings
 from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import cc_delim_re, get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
 from articles.search import MAX_QUERY_LENGTH
@@ -30,6 +30,9 @@ logger = logging.getLogger(__name__)
 
 NEVER_CACHED_PREFIXES = ("/admin/", "/pageviews/", "/health/", "/i18n/", "/media/", "/static/")
 STORED_STATUSES = {200, 301}
+# Request headers a stored page may vary on: the key holds the language cookie (and the view
+# sees no other cookie), and compression happens outside the site (nginx, a CDN).
+ACCOUNTED_VARY = {"cookie", "accept-encoding"}
 # Browsers keep a page briefly and then revalidate with ETag/Last-Modified; shared caches
 # (a CDN, nginx) may keep it for PAGE_CACHE_SECONDS.
 BROWSER_MAX_AGE = 15
@@ -144,6 +147,13 @@ class PageCacheMiddleware:
         if response.status_code not in STORED_STATUSES or response.streaming:
             return False
         if response.cookies:
+            return False
+        # One huge page (a sitemap of 10,000 stories) must not push hundreds of others out.
+        if len(response.content) > settings.PAGE_CACHE_MAX_BYTES:
+            return False
+        varies = {name.strip().lower() for name in cc_delim_re.split(response.get("Vary", ""))}
+        if varies - ACCOUNTED_VARY - {""}:
+            # The entry would be served whatever that header says ("*" included).
             return False
         control = response.get("Cache-Control", "")
         return not any(word in control for word in ("private", "no-store", "no-cache"))

@@ -167,6 +167,8 @@ else:
 # bounds how old the view counts on a page can be: 30 s here plus at most 30 s of the cached
 # Top news inside the page (PAGEVIEWS_MOST_READ_CACHE_SECONDS) keeps the 90-second promise.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 30)
+# Larger responses are served but not stored: a few big pages must not evict the rest.
+PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", 512 * 1024)
 # Where the local-memory cache's generation stamp lives; empty means the temp folder.
 PAGE_CACHE_STAMP_FILE = os.environ.get("PAGE_CACHE_STAMP_FILE", "")
 # --- end of page cache ---
