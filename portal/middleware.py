@@ -17,9 +17,11 @@ import logging
 import time
 
 from django.conf import settings
+from django.core import signing
 from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils.cache import cc_delim_re, get_conditional_response, patch_cache_control
+from django.utils.crypto import constant_time_compare
 from django.utils.http import http_date, parse_http_date_safe
 
 from articles.search import MAX_QUERY_LENGTH
@@ -66,15 +68,95 @@ PAGE_PARAMS: dict[str, tuple[str, ...]] = {
 _NORMALISE = {"q": lambda value: value[:MAX_QUERY_LENGTH].strip()}
 
 
+# --- staff: who skips the cache ---------------------------------------------------------
+# A session cookie proves nothing until the session is loaded, which costs a query: anyone
+# could send "sessionid=x" to force renders. Staff carry a second cookie instead, signed
+# with SECRET_KEY and bound to their session key, that this middleware checks without SQL.
+STAFF_COOKIE = "portal_staff"
+_STAFF_SALT = "portal.middleware.staff"
+
+
+def _session_digest(session_key: str) -> str:
+    return hashlib.sha256(session_key.encode()).hexdigest()[:32]
+
+
+def staff_marker(session_key: str) -> str:
+    return signing.TimestampSigner(salt=_STAFF_SALT).sign(_session_digest(session_key))
+
+
+def marker_matches(marker: str, session_key: str, *, max_age: int | None = None) -> bool:
+    if not marker or not session_key:
+        return False
+    try:
+        value = signing.TimestampSigner(salt=_STAFF_SALT).unsign(
+            marker, max_age=max_age or settings.SESSION_COOKIE_AGE
+        )
+    except signing.BadSignature:  # a forged, foreign or expired marker
+        return False
+    return constant_time_compare(value, _session_digest(session_key))
+
+
+def is_staff_request(request) -> bool:
+    """A staff marker made for this very session cookie, and not older than a session."""
+    return marker_matches(
+        request.COOKIES.get(STAFF_COOKIE, ""),
+        request.COOKIES.get(settings.SESSION_COOKIE_NAME, ""),
+    )
+
+
+class StaffMarkerMiddleware:
+    """Gives staff the marker cookie, and takes it back when the session is no staff's.
+
+    After AuthenticationMiddleware. Looks only when something already read the session (the
+    admin, the login) or a marker came in, so an anonymous page costs no query here.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        marker = request.COOKIES.get(STAFF_COOKIE, "")
+        if session is None or not (session.accessed or marker):
+            return response
+        key = session.session_key
+        user = getattr(request, "user", None)
+        if key and user is not None and user.is_authenticated and user.is_staff:
+            # Renewed halfway through its life, so an active editor never loses it.
+            if not marker_matches(marker, key, max_age=settings.SESSION_COOKIE_AGE // 2):
+                response.set_cookie(
+                    STAFF_COOKIE,
+                    staff_marker(key),
+                    max_age=None
+                    if settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+                    else settings.SESSION_COOKIE_AGE,
+                    path=settings.SESSION_COOKIE_PATH,
+                    domain=settings.SESSION_COOKIE_DOMAIN,
+                    secure=settings.SESSION_COOKIE_SECURE,
+                    httponly=True,
+                    samesite=settings.SESSION_COOKIE_SAMESITE,
+                )
+        elif marker:
+            response.delete_cookie(
+                STAFF_COOKIE,
+                path=settings.SESSION_COOKIE_PATH,
+                domain=settings.SESSION_COOKIE_DOMAIN,
+                samesite=settings.SESSION_COOKIE_SAMESITE,
+            )
+        return response
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        has_session = settings.SESSION_COOKIE_NAME in request.COOKIES
-        if has_session or not self._is_public_read(request):
+        staff = is_staff_request(request)
+        if staff or not self._is_public_read(request):
             response = self.get_response(request)
-            if has_session and not request.path.startswith(NEVER_CACHED_PREFIXES):
+            if staff and not request.path.startswith(NEVER_CACHED_PREFIXES):
+                # Previews, drafts and fresh pages: never kept by a browser or a CDN.
                 response["Cache-Control"] = "private, no-cache"
             return response
         seconds = settings.PAGE_CACHE_SECONDS
@@ -131,9 +213,18 @@ class PageCacheMiddleware:
     @staticmethod
     def _canonicalise(request, query: str) -> None:
         # The view renders exactly what the key names: links built from the request (the
-        # language switcher's "next", "Show more") never carry a stranger's utm_source.
+        # language switcher's "next", "Show more") never carry a stranger's utm_source, and a
+        # session cookie that is not staff's (checked above) cannot make the page personal.
         request.META["QUERY_STRING"] = query
         request.GET = QueryDict(query)
+        name = settings.LANGUAGE_COOKIE_NAME
+        language = reader_language(request)
+        if request.COOKIES.get(name) == language:
+            request.COOKIES = {name: language}
+            request.META["HTTP_COOKIE"] = f"{name}={language}"
+        else:
+            request.COOKIES = {}
+            request.META.pop("HTTP_COOKIE", None)
 
     @staticmethod
     def _key(request, query: str) -> str:
