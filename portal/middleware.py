@@ -1,10 +1,11 @@
 """The full-page cache for anonymous readers.
 
 Sits right after WhiteNoise, so a page served from the cache skips sessions, CSRF,
-authentication and the view: no SQL at all. Only readers without a session cookie are
-served from it or fill it; anyone with a session (staff in the admin) gets fresh pages
-marked private. A cached page is valid while the site's generation (core.cache) is the
-one it was made under, and for at most PAGE_CACHE_SECONDS.
+authentication and the view: no SQL at all. Every reader but staff is served from it or
+fills it, whatever cookies they send; staff (a valid signed marker, see below) get fresh
+pages marked private. A cached page is fresh while the site's content generation (core.cache) is
+the one it was made under, and for at most PAGE_CACHE_SECONDS; after that one request
+renders it again while the others get the stale copy (core.cache.find/claim).
 
 Only the pages named in ``PAGE_PARAMS`` are cached, and each is keyed on the query
 parameters it declares there: anything else in the query string (``utm_source``, a
@@ -159,22 +160,56 @@ class PageCacheMiddleware:
                 # Previews, drafts and fresh pages: never kept by a browser or a CDN.
                 response["Cache-Control"] = "private, no-cache"
             return response
-        seconds = settings.PAGE_CACHE_SECONDS
         query = self._canonical_query(request)
         if query is None:
             return self.get_response(request)
         self._canonicalise(request, query)
-        key = self._key(request, query) if seconds > 0 else None
-        generation, entry = cache.lookup(key) if key else (None, None)
-        if entry is not None:
-            response = self._rebuild(entry)
-        else:
+        seconds = settings.PAGE_CACHE_SECONDS
+        if seconds <= 0:
+            return self._finish(request, self.get_response(request))
+        key = self._key(request, query)
+        found = cache.find(key)
+        if found.fresh:
+            return self._serve(request, found, "hit")
+        token = None
+        if found.servable_stale:
+            # HEAD stores nothing, so it never takes the lock from a GET that would.
+            token = cache.claim(key) if request.method == "GET" else None
+            if token is None:  # another request (any worker, any server) is rendering it
+                return self._serve(request, found, "stale")
+        try:
             response = self.get_response(request)
+            if response.status_code >= 500 and found.stale:
+                # What stale-if-error asks of a CDN, done here too: the last good page beats
+                # an error page.
+                return self._serve(request, found, "stale")
             if not self._is_storable(response):
                 return response
             self._stamp(response)
-            if key and request.method == "GET":
-                cache.keep(key, generation, self._entry(response), seconds)
+            if request.method == "GET":
+                entry = self._entry(response)
+                cache.keep(key, found.generation, entry, seconds, stale=cache.stale_seconds())
+        finally:
+            # After the store: a request between release and store would render it again.
+            cache.release(key, token)
+        response["X-Page-Cache"] = "miss"
+        return self._conditional(request, response)
+
+    def _finish(self, request, response):
+        if not self._is_storable(response):
+            return response
+        self._stamp(response)
+        return self._conditional(request, response)
+
+    def _serve(self, request, found, state: str):
+        response = self._rebuild(found.value)
+        # Caches downstream count this in: a stale copy is never taken for a fresh one there.
+        response["Age"] = str(max(0, int(cache.clock() - found.stored_at)))
+        response["X-Page-Cache"] = state
+        return self._conditional(request, response)
+
+    @staticmethod
+    def _conditional(request, response):
         return get_conditional_response(
             request,
             etag=response["ETag"],
@@ -252,11 +287,15 @@ class PageCacheMiddleware:
     @staticmethod
     def _stamp(response) -> None:
         if not response.has_header("Cache-Control"):
+            # A CDN may then answer with its stale copy while it refetches, or while the site
+            # is down, as this middleware does itself.
             patch_cache_control(
                 response,
                 public=True,
                 max_age=min(BROWSER_MAX_AGE, settings.PAGE_CACHE_SECONDS),
                 s_maxage=settings.PAGE_CACHE_SECONDS,
+                stale_while_revalidate=cache.stale_seconds(),
+                stale_if_error=settings.PAGE_CACHE_STALE_IF_ERROR_SECONDS,
             )
         if not response.has_header("ETag"):
             digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
