@@ -17,6 +17,7 @@ import functools
 import hashlib
 import logging
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
@@ -239,6 +240,8 @@ class PageCacheMiddleware:
         allowed = PAGE_PARAMS.get(_view_name(request.path_info, settings.ROOT_URLCONF))
         if allowed is None:
             return None
+        if not request.META.get("QUERY_STRING"):
+            return ""
         kept = []
         for param in sorted(allowed):
             # The last value, as request.GET.get() (what every view reads) would return.
@@ -246,18 +249,18 @@ class PageCacheMiddleware:
             if values:
                 value = values[-1]
                 kept.append((param, _NORMALISE[param](value) if param in _NORMALISE else value))
-        query = QueryDict(mutable=True)
-        for param, value in kept:
-            query[param] = value
-        return query.urlencode()
+        return urlencode(kept)
 
     @staticmethod
     def _canonicalise(request, query: str) -> None:
         # The view renders exactly what the key names: links built from the request (the
         # language switcher's "next", "Show more") never carry a stranger's utm_source, and a
         # session cookie that is not staff's (checked above) cannot make the page personal.
-        request.META["QUERY_STRING"] = query
-        request.GET = QueryDict(query)
+        if request.META.get("QUERY_STRING", "") != query:
+            request.META["QUERY_STRING"] = query
+            request.GET = QueryDict(query)
+        if not request.COOKIES:
+            return
         name = settings.LANGUAGE_COOKIE_NAME
         language = reader_language(request)
         if request.COOKIES.get(name) == language:
