@@ -36,6 +36,7 @@ Every function here survives a cache server that does not answer: reads then bui
 they need, writes are skipped, and a failed bump never fails the save that caused it.
 """
 
+import contextvars
 import hashlib
 import logging
 import os
@@ -71,6 +72,12 @@ def clock() -> float:
     """Wall-clock seconds; one function so tests can move time instead of sleeping."""
     return time.time()
 
+
+# Set when a value from before a change of generation was used: whatever is being built from
+# it (a page) is outdated too and must not be stored as fresh.
+_outdated_input: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "core_cache_outdated_input", default=False
+)
 
 _memo_lock = threading.Lock()
 # generation -> next scheduled publish time (epoch seconds) or None; one entry per process.
@@ -214,6 +221,8 @@ class Found:
     fresh: bool = False
     servable_stale: bool = False
     stored_at: float = 0.0
+    # Made under another generation (content or counts changed), not merely old.
+    outdated: bool = False
 
     @property
     def stale(self) -> bool:
@@ -231,7 +240,9 @@ def _judge(entry, generation) -> Found:
         # Merely old: the cache's own timeout (fresh + stale) bounds how old.
         return Found(generation, value, servable_stale=True, stored_at=stored_at)
     recent_change = now - _changed_at(generation) < CHANGE_GRACE_SECONDS
-    return Found(generation, value, servable_stale=recent_change, stored_at=stored_at)
+    return Found(
+        generation, value, servable_stale=recent_change, stored_at=stored_at, outdated=True
+    )
 
 
 def find(key: str) -> Found:
@@ -299,6 +310,8 @@ def _single_flight(key: str, found: Found, build, *, timeout: int, stale: int):
     if found.servable_stale:
         token = claim(key)
         if token is None:  # someone else is rebuilding it
+            if found.outdated:
+                _outdated_input.set(True)
             return found.value
     try:
         value = build()
@@ -306,6 +319,22 @@ def _single_flight(key: str, found: Found, build, *, timeout: int, stale: int):
     finally:
         release(key, token)
     return value
+
+
+def begin_build() -> contextvars.Token:
+    """Start building something (a page) from cached values; pair with ``end_build``."""
+    return _outdated_input.set(False)
+
+
+def end_build(token: contextvars.Token) -> bool:
+    """True when the build used a value from before a change: then do not store it as fresh.
+
+    Without this a page rendered in the seconds after an edit, while another request was
+    still rebuilding a fragment, would keep the old fragment for a whole PAGE_CACHE_SECONDS.
+    """
+    outdated = _outdated_input.get()
+    _outdated_input.reset(token)
+    return outdated
 
 
 def stale_seconds() -> int:

@@ -189,7 +189,11 @@ class PageCacheMiddleware:
             if token is None:  # another request (any worker, any server) is rendering it
                 return self._serve(request, found, "stale")
         try:
-            response = self.get_response(request)
+            build = cache.begin_build()
+            try:
+                response = self.get_response(request)
+            finally:
+                outdated = cache.end_build(build)
             if response.status_code >= 500 and found.stale:
                 # What stale-if-error asks of a CDN, done here too: the last good page beats
                 # an error page.
@@ -197,7 +201,9 @@ class PageCacheMiddleware:
             if not self._is_storable(response):
                 return response
             self._stamp(response)
-            if request.method == "GET":
+            # Not stored when a fragment inside came from before a change (another request is
+            # rebuilding it): the next request renders the page again instead.
+            if request.method == "GET" and not outdated:
                 entry = self._entry(response)
                 cache.keep(key, found.generation, entry, seconds, stale=cache.stale_seconds())
         finally:

@@ -252,3 +252,20 @@ def test_a_counted_read_shows_on_top_and_on_the_story_after_the_page_ttl(client,
     story_after = client.get(runner.get_absolute_url()).content.decode()
     assert story_after != story_before
     assert ">3</span>" not in story_before and " 3</span>" in story_after
+
+
+def test_a_page_rendered_with_an_outdated_fragment_is_not_stored(client, story):
+    """Else an edit would miss the home page for a whole PAGE_CACHE_SECONDS."""
+    client.get("/")
+    story.title = "Өңірлік жаңалық өзгерді"
+    story.save()
+    # Another request is rebuilding the region blocks: this render gets the old ones.
+    token = cache.claim("fragment:region-blocks:3")
+    first = client.get("/")
+    assert first["X-Page-Cache"] == "miss"
+    cache.release("fragment:region-blocks:3", token)
+    again = client.get("/")
+    assert again["X-Page-Cache"] == "miss"  # rendered again, not the outdated page
+    assert again.content.decode().count("Өңірлік жаңалық өзгерді") > first.content.decode().count(
+        "Өңірлік жаңалық өзгерді"
+    )
