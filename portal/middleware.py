@@ -3,9 +3,9 @@
 Sits right after WhiteNoise, so a page served from the cache skips sessions, CSRF,
 authentication and the view: no SQL at all. Every reader but staff is served from it or
 fills it, whatever cookies they send; staff (a valid signed marker, see below) get fresh
-pages marked private. A cached page is fresh while the site's content generation (core.cache) is
-the one it was made under, and for at most PAGE_CACHE_SECONDS; after that one request
-renders it again while the others get the stale copy (core.cache.find/claim).
+pages marked private. A cached page is fresh while the site's content generation
+(core.cache) is the one it was made under, and for at most PAGE_CACHE_SECONDS; after that
+one request renders it again while the others get the stale copy (core.cache.find/claim).
 
 Only the pages named in ``PAGE_PARAMS`` are cached, and each is keyed on the query
 parameters it declares there: anything else in the query string (``utm_source``, a
