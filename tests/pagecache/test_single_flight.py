@@ -269,3 +269,15 @@ def test_a_page_rendered_with_an_outdated_fragment_is_not_stored(client, story):
     assert again.content.decode().count("Өңірлік жаңалық өзгерді") > first.content.decode().count(
         "Өңірлік жаңалық өзгерді"
     )
+
+
+def test_a_head_request_for_a_stale_page_gets_the_stale_copy_and_leaves_the_lock(
+    client, story, clock, settings, django_assert_num_queries
+):
+    client.get("/news/")
+    clock.advance(settings.PAGE_CACHE_SECONDS + 1)
+    with django_assert_num_queries(0):
+        response = client.head("/news/")
+    assert response["X-Page-Cache"] == "stale"
+    assert django_cache.get(f"lock:{page_key('/news/')}") is None  # a GET will render it
+    assert client.get("/news/")["X-Page-Cache"] == "miss"
