@@ -7,7 +7,20 @@ Two numbers decide freshness for the whole site:
   generation they were made under and are thrown away when it moved. Hunting for the keys a
   change affects would miss some; one number misses none.
 - the **counts generation**: a read-count flush, and any story save, bump it. Most-read
-  rankings are kept under it, and pages (which show view counts) follow it too.
+  rankings are kept under it. Pages do *not* follow it: a flush comes every ~30 s, and
+  following it made every page of the site expire at every flush. A page's view counts are
+  kept fresh by its own age instead (PAGE_CACHE_SECONDS, 30 s) on top of a ranking at most
+  one flush old: a counted read shows within the 90 seconds promised (docs/architecture.md).
+
+Both generations are the time (ns) of their last bump, so "how long ago did content change"
+needs no second key.
+
+Nothing here stampedes. An entry remembers its generation and until when it is fresh, and
+is kept longer than that (``stale`` seconds more). When it goes stale, one request takes a
+short render lock (``cache.add``, shared by every worker and server with Redis) and rebuilds
+it; the others are answered with the stale copy meanwhile, but only when it is merely old
+(same generation) or when the generation moved less than ``CHANGE_GRACE_SECONDS`` ago, so a
+content change is everywhere within two seconds even when the rebuild is slow.
 
 Where the content generation lives decides who sees a bump. With a shared cache (Redis) it
 is a key in that cache, read in the same round trip as the page. With the process-local
@@ -23,13 +36,16 @@ Every function here survives a cache server that does not answer: reads then bui
 they need, writes are skipped, and a failed bump never fails the save that caused it.
 """
 
+import contextvars
 import hashlib
 import logging
 import os
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -44,6 +60,24 @@ CONTENT_KEY = "pagecache:generation"
 COUNTS_KEY = "pageviews:generation"
 # Fragments follow the content generation; this only bounds how long an unused one stays.
 FRAGMENT_SECONDS = 3600
+# How long after a change of generation its old entries may still be served while one
+# request rebuilds them. Short: an unpublished story must leave every page at once, and a
+# rebuild that takes longer than this simply lets the next requests rebuild too.
+CHANGE_GRACE_SECONDS = 2
+# The render lock's life: a worker that dies mid-render holds the others back this long.
+LOCK_SECONDS = 10
+
+
+def clock() -> float:
+    """Wall-clock seconds; one function so tests can move time instead of sleeping."""
+    return time.time()
+
+
+# Set when a value from before a change of generation was used: whatever is being built from
+# it (a page) is outdated too and must not be stored as fresh.
+_outdated_input: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "core_cache_outdated_input", default=False
+)
 
 _memo_lock = threading.Lock()
 # generation -> next scheduled publish time (epoch seconds) or None; one entry per process.
@@ -88,19 +122,22 @@ def _touch(path: Path) -> None:
     os.utime(path, ns=(now, now))
 
 
-def _incr_or_start(key: str) -> None:
-    try:
-        cache.incr(key)
-    except ValueError:
-        # A time-based start, so a generation lost with an evicted key is never reused.
-        cache.add(key, time.time_ns(), timeout=None)
+def _move(key: str) -> None:
+    # The time, not an increment: it tells when the change happened (CHANGE_GRACE_SECONDS),
+    # and a generation lost with an evicted key is never reused.
+    cache.set(key, time.time_ns(), timeout=None)
+
+
+def _changed_at(generation) -> float:
+    """When ``generation`` began, in seconds (0 for a value that is not a bump time)."""
+    return generation / 1e9 if isinstance(generation, int) else 0.0
 
 
 def bump_content() -> None:
     """Make every cached page and fragment stale, in every process."""
     try:
         if _shared_cache():
-            _incr_or_start(CONTENT_KEY)
+            _move(CONTENT_KEY)
         else:
             _touch(stamp_path())
     except Exception:
@@ -112,7 +149,7 @@ def bump_content() -> None:
 def bump_counts() -> None:
     """New read counts (a flush) or new candidates (a story saved): rankings are stale."""
     try:
-        _incr_or_start(COUNTS_KEY)
+        _move(COUNTS_KEY)
     except Exception:
         logger.warning("cache: could not bump the counts generation", exc_info=True)
 
@@ -120,13 +157,13 @@ def bump_counts() -> None:
 def _raw_generation(extra_keys: list[str]) -> tuple[int, dict]:
     """The content generation and the values of ``extra_keys``, in one cache round trip."""
     if _shared_cache():
-        values = cache.get_many([CONTENT_KEY, COUNTS_KEY, *extra_keys])
+        values = cache.get_many([CONTENT_KEY, *extra_keys])
         generation = values.get(CONTENT_KEY)
         if generation is None:
             cache.add(CONTENT_KEY, time.time_ns(), timeout=None)
             generation = cache.get(CONTENT_KEY)
         return generation, values
-    values = cache.get_many([COUNTS_KEY, *extra_keys])
+    values = cache.get_many(extra_keys) if extra_keys else {}
     return _read_stamp(), values
 
 
@@ -135,10 +172,9 @@ def _next_scheduled_publish() -> float | None:
     return min(times, default=None)
 
 
-def current(extra_keys: list[str] = (), *, _again: bool = True) -> tuple[tuple, dict]:
-    """Return ``(generation, values)``: the site's generation and ``extra_keys``' values.
+def current(extra_keys: list[str] = (), *, _again: bool = True) -> tuple[int, dict]:
+    """Return ``(generation, values)``: the content generation and ``extra_keys``' values.
 
-    The generation is an opaque tuple (content, counts) for cached entries to compare with.
     Costs one cache round trip (plus a ``stat()`` with the local cache) and, only right after
     a change, one query for the next scheduled publish time.
     """
@@ -152,12 +188,7 @@ def current(extra_keys: list[str] = (), *, _again: bool = True) -> tuple[tuple, 
     elif next_publish is not None and next_publish <= time.time() and _again:
         bump_content()
         return current(extra_keys, _again=False)
-    counts = values.get(COUNTS_KEY)
-    if counts is None:
-        # Started here as bump_counts() would, so the first render does not move it.
-        cache.add(COUNTS_KEY, time.time_ns(), timeout=None)
-        counts = cache.get(COUNTS_KEY)
-    return (generation, counts), values
+    return generation, values
 
 
 def counts_generation() -> int | None:
@@ -176,30 +207,138 @@ def counts_generation() -> int | None:
 # --- entries kept under the generation ------------------------------------------------------
 
 
-def lookup(key: str) -> tuple[tuple | None, object]:
-    """``(generation, value)``: the value stored under ``key`` if still fresh, else None.
+@dataclass(frozen=True)
+class Found:
+    """What the cache holds under a key, judged against the generation of now.
 
-    The generation is None when the cache does not answer; then nothing should be stored.
+    ``generation`` is None when the cache does not answer: then build, and store nothing.
+    ``value`` is the entry's value, fresh or stale (None on a miss). A stale one may be
+    served while another request rebuilds it only when ``servable_stale``.
     """
+
+    generation: object = None
+    value: object = None
+    fresh: bool = False
+    servable_stale: bool = False
+    stored_at: float = 0.0
+    # Made under another generation (content or counts changed), not merely old.
+    outdated: bool = False
+
+    @property
+    def stale(self) -> bool:
+        return self.value is not None and not self.fresh
+
+
+def _judge(entry, generation) -> Found:
+    if not (isinstance(entry, tuple) and len(entry) == 4):
+        return Found(generation)
+    made_under, stored_at, fresh_until, value = entry
+    now = clock()
+    if made_under == generation:
+        if now < fresh_until:
+            return Found(generation, value, fresh=True, stored_at=stored_at)
+        # Merely old: the cache's own timeout (fresh + stale) bounds how old.
+        return Found(generation, value, servable_stale=True, stored_at=stored_at)
+    recent_change = now - _changed_at(generation) < CHANGE_GRACE_SECONDS
+    return Found(
+        generation, value, servable_stale=recent_change, stored_at=stored_at, outdated=True
+    )
+
+
+def find(key: str) -> Found:
+    """The entry under ``key`` and the content generation, in one cache round trip."""
     try:
         generation, values = current([key])
     except Exception:  # a sick cache server must not take the site down with it
         logger.warning("cache: the cache does not answer", exc_info=True)
-        return None, None
-    entry = values.get(key)
-    if entry is not None and entry[0] == generation:
-        return generation, entry[1]
-    return generation, None
+        return Found()
+    return _judge(values.get(key), generation)
 
 
-def keep(key: str, generation: tuple | None, value, timeout: int) -> None:
-    """Store ``value`` under ``key`` for ``generation`` (from ``lookup``); never raises."""
+def lookup(key: str) -> tuple[object, object]:
+    """``(generation, value)``: the value stored under ``key`` if still fresh, else None.
+
+    The generation is None when the cache does not answer; then nothing should be stored.
+    """
+    found = find(key)
+    return found.generation, found.value if found.fresh else None
+
+
+def keep(key: str, generation, value, timeout: int, *, stale: int = 0) -> None:
+    """Store ``value`` under ``key`` for ``generation`` (from ``lookup``); never raises.
+
+    Fresh for ``timeout`` seconds, then kept ``stale`` seconds more for ``Found.stale``.
+    """
     if generation is None:
         return
+    now = clock()
     try:
-        cache.set(key, (generation, value), timeout)
+        cache.set(key, (generation, now, now + timeout, value), timeout + stale)
     except Exception:
         logger.warning("cache: could not store %s", key, exc_info=True)
+
+
+def claim(key: str) -> str | None:
+    """Take the render lock of ``key``: a token for ``release``, or None if someone has it.
+
+    A cache that does not answer gives a token: then everyone renders, as without a cache.
+    """
+    token = uuid.uuid4().hex
+    try:
+        return token if cache.add(f"lock:{key}", token, LOCK_SECONDS) else None
+    except Exception:
+        logger.warning("cache: the cache does not answer", exc_info=True)
+        return token
+
+
+def release(key: str, token: str | None) -> None:
+    if token is None:
+        return
+    try:
+        # Only our own lock: after LOCK_SECONDS another request may hold a new one.
+        if cache.get(f"lock:{key}") == token:
+            cache.delete(f"lock:{key}")
+    except Exception:
+        logger.warning("cache: could not release %s", key, exc_info=True)
+
+
+def _single_flight(key: str, found: Found, build, *, timeout: int, stale: int):
+    """``found``'s value when fresh, else ``build()``'s, built by one request at a time."""
+    if found.fresh:
+        return found.value
+    token = None
+    if found.servable_stale:
+        token = claim(key)
+        if token is None:  # someone else is rebuilding it
+            if found.outdated:
+                _outdated_input.set(True)
+            return found.value
+    try:
+        value = build()
+        keep(key, found.generation, value, timeout, stale=stale)
+    finally:
+        release(key, token)
+    return value
+
+
+def begin_build() -> contextvars.Token:
+    """Start building something (a page) from cached values; pair with ``end_build``."""
+    return _outdated_input.set(False)
+
+
+def end_build(token: contextvars.Token) -> bool:
+    """True when the build used a value from before a change: then do not store it as fresh.
+
+    Without this a page rendered in the seconds after an edit, while another request was
+    still rebuilding a fragment, would keep the old fragment for a whole PAGE_CACHE_SECONDS.
+    """
+    outdated = _outdated_input.get()
+    _outdated_input.reset(token)
+    return outdated
+
+
+def stale_seconds() -> int:
+    return max(getattr(settings, "PAGE_CACHE_STALE_SECONDS", 0), 0)
 
 
 def fragment(name: str, build, *, timeout: int | None = None):
@@ -209,31 +348,30 @@ def fragment(name: str, build, *, timeout: int | None = None):
     queries for them. ``build`` must return something picklable.
     """
     key = f"fragment:{name}"
-    generation, value = lookup(key)
-    if value is None:
-        value = build()
-        keep(key, generation, value, timeout or FRAGMENT_SECONDS)
-    return value
+    return _single_flight(
+        key, find(key), build, timeout=timeout or FRAGMENT_SECONDS, stale=stale_seconds()
+    )
 
 
 def remember_counted(key: str, compute, *, timeout: int):
-    """``compute()``'s value, kept for ``timeout`` seconds under the counts generation."""
-    generation = counts_generation()
-    if generation is None:
-        return compute()
-    key = f"counted:{generation}:{key}"
+    """``compute()``'s value, kept for ``timeout`` seconds under the counts generation.
+
+    One key per ranking whatever the generation, so after a flush the previous ranking is
+    served while one request computes the new one, instead of every render computing it.
+    """
+    key = f"counted:{key}"
     try:
-        value = cache.get(key)
+        values = cache.get_many([COUNTS_KEY, key])
+        generation = values.get(COUNTS_KEY)
+        if generation is None:
+            # Started here as bump_counts() would, so the first render does not move it.
+            cache.add(COUNTS_KEY, time.time_ns(), timeout=None)
+            generation = cache.get(COUNTS_KEY)
     except Exception:
         logger.warning("cache: the cache does not answer", exc_info=True)
         return compute()
-    if value is None:
-        value = compute()
-        try:
-            cache.set(key, value, timeout)
-        except Exception:
-            logger.warning("cache: could not store %s", key, exc_info=True)
-    return value
+    found = _judge(values.get(key), generation)
+    return _single_flight(key, found, compute, timeout=timeout, stale=timeout)
 
 
 # --- what apps ask this module to watch -----------------------------------------------------

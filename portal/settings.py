@@ -113,6 +113,8 @@ MIDDLEWARE = [
     # request.user.is_verified(), then the second factor before any admin page (portal/otp.py).
     "django_otp.middleware.OTPMiddleware",
     "portal.otp.RequireTwoFactorMiddleware",
+    # Staff get a signed cookie here that lets the page cache tell them from anyone else.
+    "portal.middleware.StaffMarkerMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -184,10 +186,19 @@ else:
 
 # --- Page cache (core/cache.py, portal/middleware.py) ---
 # Seconds an anonymous page may be kept by the site's page cache and by a CDN (s-maxage);
-# 0 turns the page cache off. Content changes refresh pages at once whatever this is; it
-# bounds how old the view counts on a page can be: 30 s here plus at most 30 s of the cached
-# Top news inside the page (PAGEVIEWS_MOST_READ_CACHE_SECONDS) keeps the 90-second promise.
+# 0 turns the page cache off. Content changes refresh pages at once whatever this is; read
+# count flushes do not (they would empty the cache every 30 s), so this bounds how old the
+# view counts on a page can be: a read is flushed within 30 s (the Top news ranking follows
+# the flush), and the page holding it is re-rendered within 30 s more: the 90-second promise
+# with room for a render (docs/architecture.md, "A page request through the cache").
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 30)
+# How long a page is kept past PAGE_CACHE_SECONDS, to be served while one request renders it
+# again (stale-while-revalidate, here and in the header for a CDN).
+PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 30)
+# How long a CDN may answer with a stale page while the site answers with errors.
+PAGE_CACHE_STALE_IF_ERROR_SECONDS = env_int("PAGE_CACHE_STALE_IF_ERROR_SECONDS", 600)
+# Larger responses are served but not stored: a few big pages must not evict the rest.
+PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", 512 * 1024)
 # Where the local-memory cache's generation stamp lives; empty means the temp folder.
 PAGE_CACHE_STAMP_FILE = os.environ.get("PAGE_CACHE_STAMP_FILE", "")
 # --- end of page cache ---

@@ -27,8 +27,6 @@ def run(args, env, tmp_path):
 
 
 def settings_of(tmp_path, names, **env):
-    """The values of settings ``names`` under ``env`` (a development set-up unless it says)."""
-    env = {"DEBUG": "1", **env}
     code = (
         "import json; from portal import settings as s; "
         f"print(json.dumps({{n: getattr(s, n, None) for n in {names!r}}}, default=str))"

@@ -113,12 +113,14 @@ def test_the_counting_redis_works_without_a_cache_redis(client, settings):
 
 def test_the_counting_redis_comes_from_the_environment(tmp_path):
     names = ["PAGEVIEWS_REDIS_URL", "REDIS_URL"]
-    assert settings_of(tmp_path, names, REDIS_URL="redis://127.0.0.1:6379/0") == {
+    assert settings_of(tmp_path, names, DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/0") == {
         "PAGEVIEWS_REDIS_URL": "",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
     }
     url = "redis://127.0.0.1:6380/0"
-    assert settings_of(tmp_path, names[:1], PAGEVIEWS_REDIS_URL=url) == {"PAGEVIEWS_REDIS_URL": url}
+    assert settings_of(tmp_path, names[:1], DEBUG="1", PAGEVIEWS_REDIS_URL=url) == {
+        "PAGEVIEWS_REDIS_URL": url
+    }
 
 
 def test_without_its_own_url_counting_uses_redis_url(settings):

@@ -38,11 +38,11 @@ def address(ip: str) -> str:
 
 def test_the_default_is_50_readers_and_the_environment_can_change_it(tmp_path):
     assert conf.DEFAULTS["PAGEVIEWS_READERS_PER_ADDRESS"] == 50
-    assert settings_of(tmp_path, ["PAGEVIEWS_READERS_PER_ADDRESS"]) == {
+    assert settings_of(tmp_path, ["PAGEVIEWS_READERS_PER_ADDRESS"], DEBUG="1") == {
         "PAGEVIEWS_READERS_PER_ADDRESS": 50
     }
     assert settings_of(
-        tmp_path, ["PAGEVIEWS_READERS_PER_ADDRESS"], PAGEVIEWS_READERS_PER_ADDRESS="0"
+        tmp_path, ["PAGEVIEWS_READERS_PER_ADDRESS"], DEBUG="1", PAGEVIEWS_READERS_PER_ADDRESS="0"
     ) == {"PAGEVIEWS_READERS_PER_ADDRESS": 0}
 
 

@@ -186,6 +186,7 @@ def s3_settings(s3_server, tmp_path_factory):
         "AWS_ACCESS_KEY_ID": ACCESS_KEY,
         "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
         "AWS_S3_REGION_NAME": REGION,
+        "DEBUG": "1",
     }
     return settings_of(tmp_path_factory.mktemp("s3-settings"), S3_SETTING_NAMES, **env)
 

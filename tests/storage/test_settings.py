@@ -6,7 +6,7 @@ NAMES = ["STORAGES", "SERVE_MEDIA", "AWS_S3_FILE_OVERWRITE", "AWS_S3_URL_PROTOCO
 
 
 def test_without_a_bucket_uploads_stay_on_local_disk(tmp_path):
-    values = settings_of(tmp_path, NAMES)
+    values = settings_of(tmp_path, NAMES, DEBUG="1")
 
     assert values["STORAGES"]["default"]["BACKEND"].endswith("FileSystemStorage")
     assert values["SERVE_MEDIA"] is True
@@ -17,6 +17,7 @@ def test_a_bucket_moves_uploads_to_object_storage_that_never_overwrites(tmp_path
     values = settings_of(
         tmp_path,
         [*NAMES, "AWS_QUERYSTRING_AUTH", "AWS_S3_OBJECT_PARAMETERS", "AWS_S3_CUSTOM_DOMAIN"],
+        DEBUG="1",
         AWS_STORAGE_BUCKET_NAME="news-media",
         AWS_S3_CUSTOM_DOMAIN="media.example.kz",
         AWS_S3_URL_PROTOCOL="http",
