@@ -342,17 +342,7 @@ class Article(models.Model):
     @property
     def cover_renditions(self) -> list[dict]:
         """``{url, width, height}`` per rendition, narrowest first, computed without I/O."""
-        if not self.cover_image:
-            return []
-        storage = self.cover_image.storage
-        return [
-            {
-                "url": storage.url(images.rendition_name(self.cover_image.name, w)),
-                "width": w,
-                "height": h,
-            }
-            for w, h in images.rendition_sizes(self.cover_width, self.cover_height)
-        ]
+        return images.renditions(self.cover_image, self.cover_width, self.cover_height)
 
     @cached_property
     def byline_authors(self):

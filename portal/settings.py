@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "portal",
     "regions",
     "authors",
+    "photos",
     "articles",
     "pageviews",
 ]

@@ -6,8 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from pageviews.models import DailyPageViews
 from core import cache as page_cache
+from pageviews.models import DailyPageViews
 from tests.factories import make_articles, make_author, region
 
 pytestmark = pytest.mark.django_db

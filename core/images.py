@@ -1,0 +1,195 @@
+"""Uploaded photos (story covers, the photo library): what the newsroom may upload, and the
+sizes the public site serves.
+
+An upload is checked from its header before any pixel is decoded, so a decompression bomb
+is refused without being expanded. Stored covers are re-encoded without their metadata
+(EXIF carries GPS positions of reporters and sources). Renditions have names derived from
+the original's name and the stored width, so templates build their URLs without touching
+the disk or the database.
+"""
+
+import io
+import logging
+import posixpath
+import warnings
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from core.text import latin_slugify
+
+logger = logging.getLogger(__name__)
+
+ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "MPO": "JPEG"}
+# What each accepted format is stored as. Phones save MPO (a JPEG followed by depth or
+# stereo frames); only its first frame is a photo a browser shows.
+STORED_FORMAT = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "MPO": "JPEG"}
+MAX_BYTES = 10 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+RENDITION_WIDTHS = (400, 800, 1200)
+RENDITION_FORMAT = "webp"
+
+
+def _open_header(file) -> Image.Image:
+    file.seek(0)
+    with warnings.catch_warnings():
+        # Pillow warns on large images before we get to compare them with our own limit.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        return Image.open(file)
+
+
+def validate_image(file) -> None:
+    """Refuse anything but a real JPEG, PNG or WebP within the size and pixel limits.
+
+    Files already stored (``_committed``) were checked when they came in; they are not
+    re-read on every save.
+    """
+    if file is None or getattr(file, "_committed", False):
+        return
+    size = getattr(file, "size", None)
+    if size is not None and size > MAX_BYTES:
+        raise ValidationError(
+            _("The image is %(size)s; the limit is %(limit)s."),
+            code="too_large",
+            params={"size": filesizeformat(size), "limit": filesizeformat(MAX_BYTES)},
+        )
+    try:
+        image = _open_header(file)
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        raise ValidationError(
+            _("This file is not an image, or it is damaged. Upload a JPEG, PNG or WebP photo."),
+            code="not_an_image",
+        ) from None
+    finally:
+        file.seek(0)
+    if image.format not in ALLOWED_FORMATS:
+        raise ValidationError(
+            _("%(format)s images are not accepted. Upload a JPEG, PNG or WebP photo."),
+            code="bad_format",
+            params={"format": image.format or _("This kind of")},
+        )
+    width, height = image.size
+    if width * height > MAX_PIXELS:
+        raise ValidationError(
+            _(
+                "The image is %(width)s×%(height)s pixels (%(mp)s megapixels); the limit is "
+                "40 megapixels. Make it smaller and upload it again."
+            ),
+            code="too_many_pixels",
+            params={"width": width, "height": height, "mp": round(width * height / 1e6, 1)},
+        )
+    try:
+        image.load()
+    except Exception:  # Pillow raises many kinds for truncated or corrupt data.
+        raise ValidationError(
+            _("This image is damaged and cannot be read. Export it again and upload it."),
+            code="damaged",
+        ) from None
+    finally:
+        file.seek(0)
+
+
+def strip_metadata(file) -> ContentFile:
+    """Return the image re-encoded in its own format, upright, without EXIF or comments."""
+    image = _open_header(file)
+    image_format = STORED_FORMAT.get(image.format, image.format)
+    image.seek(0)
+    icc = image.info.get("icc_profile")
+    image = ImageOps.exif_transpose(image)
+    out = io.BytesIO()
+    options: dict = {}
+    if image_format == "JPEG":
+        if image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+        options = {"quality": 90, "optimize": True}
+    elif image_format == "WEBP":
+        options = {"quality": 90}
+    if icc:
+        options["icc_profile"] = icc
+    image.save(out, format=image_format, **options)
+    file.seek(0)
+    return ContentFile(out.getvalue(), name=latin_file_name(file.name, image_format))
+
+
+def latin_file_name(name: str, image_format: str, fallback: str = "cover") -> str:
+    """A plain ASCII name: Cyrillic file names would give percent-encoded media URLs."""
+    root = posixpath.splitext(posixpath.basename(name or ""))[0]
+    extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[image_format]
+    return f"{latin_slugify(root, max_length=60, fallback=fallback)}.{extension}"
+
+
+def rendition_name(name: str, width: int) -> str:
+    root, _ext = posixpath.splitext(name)
+    return f"{root}.{width}w.{RENDITION_FORMAT}"
+
+
+def rendition_sizes(width: int | None, height: int | None) -> list[tuple[int, int]]:
+    """The (width, height) of each rendition of an image this size; never upscaled."""
+    if not width or not height:
+        return []
+    sizes = []
+    for target in RENDITION_WIDTHS:
+        target = min(target, width)
+        if sizes and sizes[-1][0] == target:
+            break
+        sizes.append((target, max(1, round(height * target / width))))
+    return sizes
+
+
+def make_renditions(name: str, *, storage=default_storage) -> list[str]:
+    """Write the renditions of the stored image ``name``; return their names."""
+    with storage.open(name, "rb") as stored:
+        image = Image.open(stored)
+        image = ImageOps.exif_transpose(image)
+        image.load()
+    if image.mode not in ("RGB", "RGBA"):
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    written = []
+    for width, height in rendition_sizes(*image.size):
+        out = io.BytesIO()
+        image.resize((width, height), Image.Resampling.LANCZOS).save(
+            out, format="WEBP", quality=82, method=4
+        )
+        target = rendition_name(name, width)
+        if storage.exists(target):
+            storage.delete(target)
+        storage.save(target, ContentFile(out.getvalue()))
+        written.append(target)
+    return written
+
+
+def clean_upload(field_file) -> bool:
+    """Validate a newly assigned image and replace it with its metadata-free copy.
+
+    Returns whether there was a new upload (then call ``make_renditions_or_log`` once the
+    model is saved). A file already stored is left alone.
+    """
+    if not field_file or field_file._committed:
+        return False
+    validate_image(field_file.file)
+    clean = strip_metadata(field_file.file)
+    field_file.save(clean.name, clean, save=False)
+    return True
+
+
+def renditions(field_file, width: int | None, height: int | None) -> list[dict]:
+    """``{url, width, height}`` per rendition, narrowest first, computed without I/O."""
+    if not field_file:
+        return []
+    storage = field_file.storage
+    return [
+        {"url": storage.url(rendition_name(field_file.name, w)), "width": w, "height": h}
+        for w, h in rendition_sizes(width, height)
+    ]
+
+
+def make_renditions_or_log(field_file) -> None:
+    """Renditions of a stored image; a missing rendition must never cost its owner the save."""
+    try:
+        make_renditions(field_file.name, storage=field_file.storage)
+    except Exception:
+        logger.exception("renditions of %s failed", field_file.name)
