@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles import images
+from articles import images, media
 from articles.models import Article, Tag
 from articles.roles import JOURNALIST_STATUSES
 from authors.models import Author
@@ -166,6 +166,11 @@ class ArticleAdminForm(forms.ModelForm):
                 _("Enter a publish time between the years 1900 and 2999."), code="out_of_range"
             )
         return published_at
+
+    def clean_body(self):
+        body = self.cleaned_data.get("body") or ""
+        media.check_references(body)
+        return body
 
     def clean_cover_image(self):
         cover = self.cleaned_data.get("cover_image")

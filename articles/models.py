@@ -11,8 +11,9 @@ from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from articles import images
-from articles.html import sanitize_html
+from articles.html import referenced_photo_ids, sanitize_html
 from core.text import collapse_whitespace, latin_slugify, unique_slug
+from photos.models import Photo
 
 
 class Tag(TagBase):
@@ -294,11 +295,29 @@ class Article(models.Model):
             )
         super().save(*args, **kwargs)
         self._loaded_title = self.title
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body" in update_fields:
+            self._record_photo_uses()
         if new_cover:
             images.make_renditions_or_log(self.cover_image)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def _record_photo_uses(self) -> None:
+        """Keep ``StoryPhoto`` in step with the body: a used photo cannot be deleted."""
+        ids = referenced_photo_ids(self.body)
+        wanted = (
+            set(Photo.objects.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+        )
+        recorded = set(self.photo_uses.values_list("photo_id", flat=True))
+        if recorded - wanted:
+            self.photo_uses.filter(photo_id__in=recorded - wanted).delete()
+        if wanted - recorded:
+            StoryPhoto.objects.bulk_create(
+                [StoryPhoto(article=self, photo_id=pk) for pk in wanted - recorded],
+                ignore_conflicts=True,
+            )
 
     def _derive_fields(self) -> None:
         """Sanitized body, a publish time for a published story, a slug that follows the title
@@ -368,3 +387,26 @@ class Byline(models.Model):
 
     def __str__(self):
         return f"{self.author} — {self.article}"
+
+
+class StoryPhoto(models.Model):
+    """A library photo that a story's body shows; written by ``Article.save``.
+
+    The photo side is protected: a photo cannot be deleted while a story shows it.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="photo_uses")
+    photo = models.ForeignKey(
+        "photos.Photo", on_delete=models.PROTECT, related_name="story_uses", verbose_name=_("photo")
+    )
+
+    class Meta:
+        verbose_name = _("photo in a story")
+        verbose_name_plural = _("photos in stories")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "photo"], name="unique_story_photo")
+        ]
+        indexes = [models.Index(fields=["photo", "article"], name="storyphoto_photo_article")]
+
+    def __str__(self):
+        return str(self.article)

@@ -3,6 +3,8 @@
 from django import template
 from django.utils.html import format_html, format_html_join
 
+from articles import media
+
 register = template.Library()
 
 # How wide an image is shown, so the browser picks the smallest rendition that is sharp.
@@ -56,3 +58,9 @@ def views_of(article):
     """The period's reads on most-read lists, else the story's total."""
     period_views = getattr(article, "period_views", None)
     return article.view_count if period_views is None else period_views
+
+
+@register.simple_tag
+def story_body(article):
+    """The body with its photos, galleries and embeds expanded (``articles.media``)."""
+    return media.story_body(article)

@@ -10,7 +10,7 @@ from photos.models import Photo
 GPS_IFD = 0x8825
 
 
-def image_bytes(fmt="JPEG", size=(1600, 900), *, exif_gps=False, icc=None, color=(30, 120, 200)):
+def image_bytes(fmt="JPEG", size=(1200, 675), *, exif_gps=False, icc=None, color=(30, 120, 200)):
     out = io.BytesIO()
     image = Image.new("RGB", size, color)
     options = {}
