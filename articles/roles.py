@@ -22,6 +22,10 @@ ROLE_PERMISSIONS = {
         "articles.view_tag",
         "authors.view_author",
         "regions.view_region",
+        # Any photo of the library may go into their stories; only their own they correct.
+        "photos.add_photo",
+        "photos.change_photo",
+        "photos.view_photo",
     ],
     EDITOR: [
         "articles.add_article",
@@ -40,6 +44,11 @@ ROLE_PERMISSIONS = {
         "regions.change_region",
         "regions.view_region",
         "pageviews.view_dailypageviews",
+        "photos.add_photo",
+        "photos.change_photo",
+        "photos.change_any_photo",
+        "photos.delete_photo",
+        "photos.view_photo",
     ],
 }
 

@@ -78,6 +78,7 @@ class Photo(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
+        permissions = [("change_any_photo", _("Can edit the texts of anyone's photos"))]
 
     def __str__(self):
         return self.caption or self.alt or f"#{self.pk}"
@@ -88,6 +89,14 @@ class Photo(models.Model):
         super().save(*args, **kwargs)
         if new_image:
             images.make_renditions_or_log(self.image)
+
+    def can_be_changed_by(self, user) -> bool:
+        """Anyone with the permission edits their own photos; editors everybody's."""
+        if not user.has_perm("photos.change_photo"):
+            return False
+        return user.has_perm("photos.change_any_photo") or (
+            self.uploaded_by_id is not None and self.uploaded_by_id == user.pk
+        )
 
     def clean(self):
         self.alt = " ".join(self.alt.split())

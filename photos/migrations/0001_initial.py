@@ -33,6 +33,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'photo',
                 'verbose_name_plural': 'photos',
                 'ordering': ['-created_at', '-id'],
+                'permissions': [('change_any_photo', "Can edit the texts of anyone's photos")],
             },
         ),
     ]
