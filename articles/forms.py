@@ -1,5 +1,7 @@
 """Admin forms of the newsroom: what each role may send, checked on the server."""
 
+import json
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -103,6 +105,24 @@ class TagNamesField(forms.Field):
         return before != {name.casefold() for name in self.to_python(data)}
 
 
+def story_media_attrs() -> dict:
+    """What ``static/js/admin/photo_picker.js`` reads from the body textarea."""
+    labels = {
+        "insertPhoto": _("Insert photo"),
+        "insertGallery": _("Insert gallery"),
+        "insertEmbed": _("Insert YouTube video or Telegram post"),
+        "search": _("Search photos by caption, credit or description"),
+        "empty": _("No photos found."),
+        "insertSelected": _("Insert the selected photos"),
+        "cancel": _("Cancel"),
+        "embedPrompt": _("Address of the YouTube video or the public Telegram post:"),
+    }
+    return {
+        "data-photo-picker-url": reverse("admin:photos_photo_picker"),
+        "data-story-media-labels": json.dumps({k: str(v) for k, v in labels.items()}),
+    }
+
+
 class ArticleAdminForm(forms.ModelForm):
     """The article form; ``is_editor`` (set by the admin) decides what may be sent."""
 
@@ -140,6 +160,8 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["title"].widget.attrs["style"] = "width: 100%; max-width: 48em"
         if "lead" in self.fields:
             self.fields["lead"].widget.attrs["rows"] = 3
+        if "body" in self.fields:
+            self.fields["body"].widget.attrs.update(story_media_attrs())
         if not self.is_editor and "status" in self.fields:
             self.fields["status"].choices = [
                 (value, label)

@@ -191,6 +191,8 @@ class Article(models.Model):
             "HardBreak": True,
             "HorizontalRule": True,
             "History": True,
+            # Photo, gallery and embed references (static/js/admin/story_media_node.js).
+            "StoryMedia": True,
         },
         sanitize=sanitize_html,
     )

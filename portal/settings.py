@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -207,6 +208,24 @@ STORAGES = {
         )
     },
 }
+
+
+def _story_media_allowlist(config, shared):
+    # Only read when django-prose-editor sanitizes by itself; the story body uses
+    # articles.html.sanitize_html, which checks each reference's value too.
+    shared["tags"].add("figure")
+    shared["attributes"].setdefault("figure", set()).update(
+        {"data-photo", "data-gallery", "data-embed"}
+    )
+
+
+# The body editor's node for photo, gallery and embed references (static/js/admin/).
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("js/admin/story_media_node.js")],
+        "extensions": {"StoryMedia": _story_media_allowlist},
+    }
+]
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

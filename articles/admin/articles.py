@@ -76,6 +76,11 @@ class ArticleAdmin(
     inlines = (BylineInline,)
     readonly_fields = ("view_count", "created_by", "created_at", "updated_at")
     history_list_display = ("status", "published_at")
+
+    class Media:
+        js = ("js/admin/photo_picker.js",)
+        css = {"all": ("css/admin_story_media.css",)}
+
     fieldsets = (
         (None, {"fields": ("title", "slug", "lead", "body")}),
         (_("Cover"), {"fields": ("cover_image", "cover_caption", "cover_credit")}),
