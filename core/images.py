@@ -187,6 +187,15 @@ def renditions(field_file, width: int | None, height: int | None) -> list[dict]:
     ]
 
 
+def delete_with_renditions(name: str, *, storage=default_storage) -> None:
+    """Remove a stored image and its renditions; a file already gone is not an error."""
+    for target in [name, *(rendition_name(name, width) for width in RENDITION_WIDTHS)]:
+        try:
+            storage.delete(target)
+        except Exception:
+            logger.warning("could not delete %s", target, exc_info=True)
+
+
 def make_renditions_or_log(field_file) -> None:
     """Renditions of a stored image; a missing rendition must never cost its owner the save."""
     try:

@@ -9,7 +9,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +26,13 @@ def photo_upload_to(instance, filename: str) -> str:
     root, ext = posixpath.splitext(posixpath.basename(filename))
     now = timezone.now()
     return f"photos/{now:%Y/%m}/{root[:60]}-{secrets.token_hex(4)}{ext.lower()}"
+
+
+def delete_files(sender, instance, **kwargs) -> None:
+    """A deleted photo's files go too, once the deletion is committed (a rollback keeps them)."""
+    if instance.image:
+        name, storage = instance.image.name, instance.image.storage
+        transaction.on_commit(lambda: images.delete_with_renditions(name, storage=storage))
 
 
 class PhotoQuerySet(models.QuerySet):

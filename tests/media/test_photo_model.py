@@ -91,3 +91,14 @@ def test_cyrillic_search_ignores_letter_case_on_every_database(media_root):
     assert list(Photo.objects.matching("фестиваль")) == [wanted]
     assert list(Photo.objects.matching("ШЫМКЕНТ")) == [wanted]
     assert list(Photo.objects.matching("нұров")) == [wanted]
+
+
+def test_deleting_a_photo_removes_its_files(media_root, django_capture_on_commit_callbacks):
+    photo = make_photo()
+    names = [photo.image.name, *(r["url"].removeprefix("/media/") for r in photo.renditions)]
+    assert all(default_storage.exists(name) for name in names)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        photo.delete()
+
+    assert not any(default_storage.exists(name) for name in names)
