@@ -13,13 +13,20 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from articles.models import StoryPhoto
+from articles.models import Article, StoryPhoto
+from articles.roles import articles_visible_to
 from photos.admin import PhotoAdmin
 from photos.models import Photo
 
 
 def _uses(photo: Photo) -> list[StoryPhoto]:
+    """The uses prefetched for the viewer (``get_queryset``)."""
     return list(photo.story_uses.all())
+
+
+def _all_uses(photo: Photo) -> list[StoryPhoto]:
+    """Every use, whoever asks: what decides whether the photo may be deleted."""
+    return list(StoryPhoto.objects.filter(photo=photo).select_related("article"))
 
 
 class PhotoUsageAdminMixin:
@@ -29,6 +36,8 @@ class PhotoUsageAdminMixin:
         uses = StoryPhoto.objects.select_related("article").only(
             "id", "photo_id", "article__id", "article__title"
         )
+        # Others' drafts stay private to their writers here too (as in the story list).
+        uses = uses.filter(article__in=articles_visible_to(request.user, Article.objects.all()))
         return super().get_queryset(request).prefetch_related(Prefetch("story_uses", uses))
 
     def get_list_display(self, request):
@@ -56,7 +65,7 @@ class PhotoUsageAdminMixin:
         )
 
     def _refusal(self, photo: Photo) -> str:
-        titles = ", ".join(f"«{use.article.title}»" for use in _uses(photo))
+        titles = ", ".join(f"«{use.article.title}»" for use in _all_uses(photo))
         return _(
             "The photo “%(photo)s” cannot be deleted: it is used in %(stories)s. "
             "Remove it from these stories first."
@@ -64,7 +73,7 @@ class PhotoUsageAdminMixin:
 
     def delete_view(self, request, object_id, extra_context=None):
         photo = self.get_object(request, object_id)
-        if photo is not None and _uses(photo) and self.has_delete_permission(request, photo):
+        if photo is not None and self.has_delete_permission(request, photo) and _all_uses(photo):
             self.message_user(request, self._refusal(photo), messages.ERROR)
             return HttpResponseRedirect(
                 reverse(
@@ -74,7 +83,7 @@ class PhotoUsageAdminMixin:
         return super().delete_view(request, object_id, extra_context)
 
     def delete_queryset(self, request, queryset):
-        used = [photo for photo in queryset if _uses(photo)]
+        used = [photo for photo in queryset if _all_uses(photo)]
         for photo in used:
             self.message_user(request, self._refusal(photo), messages.ERROR)
         unused = queryset.exclude(pk__in=[photo.pk for photo in used])

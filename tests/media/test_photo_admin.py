@@ -165,3 +165,22 @@ def test_the_story_form_keeps_good_references(editor_client, media_root):
         '<figure data-embed="https://www.youtube.com/watch?v=dQw4w9WgXcQ"></figure>'
     )
     assert list(story.photo_uses.values_list("photo_id", flat=True)) == [photo.pk]
+
+
+def test_a_journalist_does_not_see_the_titles_of_others_drafts_using_a_photo(
+    journalist_client, media_root
+):
+    from articles.models import Article
+
+    photo = make_photo()
+    make_article(title="Жарияланған жаңалық", body=f'<figure data-photo="{photo.pk}"></figure>')
+    make_article(
+        title="Біреудің жобасы",
+        status=Article.Status.DRAFT,
+        published_at=None,
+        body=f'<figure data-photo="{photo.pk}"></figure>',
+    )
+
+    page = journalist_client.get(LIST_URL).content.decode()
+
+    assert "Жарияланған жаңалық" in page and "Біреудің жобасы" not in page
