@@ -33,11 +33,12 @@ from photos.models import Photo
 
 # How wide a body picture is shown, so the browser picks the smallest sharp rendition.
 BODY_SIZES = "(min-width: 1024px) 760px, 100vw"
+GALLERY_SIZES = "(min-width: 1024px) 250px, (min-width: 640px) 45vw, 100vw"
 # The rendition in ``src`` for browsers without srcset: the first this wide, else the largest.
 FALLBACK_WIDTH = 640
 
 
-def photo_figure(photo: Photo, *, lazy: bool) -> str:
+def photo_figure(photo: Photo, *, lazy: bool, sizes: str = BODY_SIZES) -> str:
     renditions = photo.renditions
     if not renditions:
         return ""
@@ -56,7 +57,7 @@ def photo_figure(photo: Photo, *, lazy: bool) -> str:
         'height="{}" alt="{}" loading="{}" decoding="async">{}</figure>',
         fallback["url"],
         srcset,
-        BODY_SIZES,
+        sizes,
         fallback["width"],
         fallback["height"],
         photo.text_alt,
@@ -94,12 +95,12 @@ def expand_body(html: str, *, has_cover: bool) -> SafeString:
     photos = Photo.objects.in_bulk(ids) if ids else {}
     first_is_taken = has_cover  # the cover is the page's first picture when there is one
 
-    def figure(photo_id: str) -> str:
+    def figure(photo_id: str, sizes: str = BODY_SIZES) -> str:
         nonlocal first_is_taken
         photo = photos.get(int(photo_id))
         if photo is None:
             return ""
-        markup = photo_figure(photo, lazy=first_is_taken)
+        markup = photo_figure(photo, lazy=first_is_taken, sizes=sizes)
         first_is_taken = first_is_taken or bool(markup)
         return markup
 
@@ -108,7 +109,7 @@ def expand_body(html: str, *, has_cover: bool) -> SafeString:
         if kind == "photo":
             return figure(value)
         if kind == "gallery":
-            figures = "".join(figure(part) for part in value.split(","))
+            figures = "".join(figure(part, GALLERY_SIZES) for part in value.split(","))
             return f'<div class="gallery" data-gallery>{figures}</div>' if figures else ""
         return embed_block(value.replace("&amp;", "&"))
 
