@@ -146,6 +146,8 @@
     tools.appendChild(photo);
     tools.appendChild(gallery);
     tools.appendChild(embed);
-    (textarea.closest(".prose-editor") || textarea).insertAdjacentElement("afterend", tools);
+    var wrapper = el("div", { class: "story-media" });
+    wrapper.appendChild(tools);
+    (textarea.closest(".prose-editor") || textarea).insertAdjacentElement("afterend", wrapper);
   });
 })();
