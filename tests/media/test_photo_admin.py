@@ -184,3 +184,23 @@ def test_a_journalist_does_not_see_the_titles_of_others_drafts_using_a_photo(
     page = journalist_client.get(LIST_URL).content.decode()
 
     assert "Жарияланған жаңалық" in page and "Біреудің жобасы" not in page
+
+
+def test_the_list_costs_the_same_queries_for_few_and_many_photos(editor_client, media_root):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def list_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert editor_client.get(LIST_URL).status_code == 200
+        return len(queries)
+
+    for _ in range(2):
+        photo = make_photo(data=image_bytes(size=(300, 200)))
+        make_article(body=f'<figure data-photo="{photo.pk}"></figure>')
+    few = list_queries()
+    for _ in range(6):
+        photo = make_photo(data=image_bytes(size=(300, 200)))
+        make_article(body=f'<figure data-photo="{photo.pk}"></figure>')
+
+    assert list_queries() == few

@@ -166,3 +166,17 @@ def test_twenty_photos_cost_the_same_queries_as_none(client, media_root):
     assert cold[2] <= 8  # the story page's budget (tests/perf/test_query_budgets.py)
     # Once expanded, the body is a fragment under the content generation: no query at all.
     assert warm[2] == warm[1] == warm[0]
+
+
+def test_captions_and_embed_links_follow_the_readers_language(client, media_root):
+    photo = make_photo(credit="Ә. Нұров")
+    article = make_article(
+        body=f'<figure data-photo="{photo.pk}"></figure><figure data-embed="{YOUTUBE}"></figure>'
+    )
+
+    kazakh = client.get(article.get_absolute_url()).content.decode()
+    client.post("/i18n/setlang/", {"language": "ru", "next": "/"})
+    russian = client.get(article.get_absolute_url()).content.decode()
+
+    assert "Бейнені YouTube-та көру" in kazakh
+    assert "Смотреть видео на YouTube" in russian and "Бейнені YouTube-та көру" not in russian
