@@ -14,6 +14,8 @@ All photos of a body are loaded in one query, and the expanded HTML is kept as a
 under the content generation, which a saved story or photo moves.
 """
 
+from html import unescape
+
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -111,7 +113,7 @@ def expand_body(html: str, *, has_cover: bool) -> SafeString:
         if kind == "gallery":
             figures = "".join(figure(part, GALLERY_SIZES) for part in value.split(","))
             return f'<div class="gallery" data-gallery>{figures}</div>' if figures else ""
-        return embed_block(value.replace("&amp;", "&"))
+        return embed_block(unescape(value))
 
     # The body was sanitized on save; what replaces a reference is escaped by format_html.
     return mark_safe(STORED_REFERENCE.sub(replace, html))  # noqa: S308

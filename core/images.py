@@ -2,8 +2,9 @@
 sizes the public site serves.
 
 An upload is checked from its header before any pixel is decoded, so a decompression bomb
-is refused without being expanded. Stored covers are re-encoded without their metadata
-(EXIF carries GPS positions of reporters and sources). Renditions have names derived from
+is refused without being expanded. Stored images are re-encoded without their metadata
+(EXIF carries GPS positions of reporters and sources), except the colour profile, without
+which colours shift. Renditions have names derived from
 the original's name and the stored width, so templates build their URLs without touching
 the disk or the database.
 """
