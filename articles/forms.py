@@ -144,6 +144,7 @@ class ArticleAdminForm(forms.ModelForm):
             "slug",
             "lead",
             "body",
+            "cover_photo",
             "cover_image",
             "cover_caption",
             "cover_credit",
@@ -202,6 +203,15 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        new_upload = "cover_image" in self.changed_data and cleaned.get("cover_image")
+        if cleaned.get("cover_photo") and new_upload:
+            self.add_error(
+                "cover_photo",
+                ValidationError(
+                    _("Upload a cover or choose one from the photo library, not both."),
+                    code="two_covers",
+                ),
+            )
         if (
             self.is_editor
             and cleaned.get("status") == Article.Status.PUBLISHED

@@ -13,7 +13,7 @@ from taggit.models import TagBase, TaggedItemBase
 from articles import images
 from articles.html import referenced_photo_ids, sanitize_html
 from core.text import collapse_whitespace, latin_slugify, unique_slug
-from photos.models import Photo
+from photos.models import LIBRARY_PREFIX, Photo
 
 
 class Tag(TagBase):
@@ -209,6 +209,18 @@ class Article(models.Model):
     cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cover_caption = models.CharField(_("cover caption"), max_length=300, blank=True)
     cover_credit = models.CharField(_("cover credit"), max_length=150, blank=True)
+    cover_photo = models.ForeignKey(
+        "photos.Photo",
+        verbose_name=_("cover from the photo library"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="covers",
+        help_text=_(
+            "Instead of uploading a cover, choose a photo of the library: its caption and "
+            "credit are shown, and follow it when it is corrected."
+        ),
+    )
     region = models.ForeignKey(
         "regions.Region",
         verbose_name=_("region"),
@@ -288,6 +300,9 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         self._derive_fields()
         new_cover = images.clean_upload(self.cover_image)
+        if new_cover:
+            self.cover_photo = None  # a new upload replaces a cover from the library
+        self._follow_library_cover()
         if not self._state.adding and not args and not kwargs.get("force_insert"):
             # view_count changes only by atomic counting; an instance loaded before some reads
             # (an admin form, a service) must not write its stale number back.
@@ -298,7 +313,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
         self._loaded_title = self.title
         update_fields = kwargs.get("update_fields")
-        if update_fields is None or "body" in update_fields:
+        if update_fields is None or {"body", "cover_photo"} & set(update_fields):
             self._record_photo_uses()
         if new_cover:
             images.make_renditions_or_log(self.cover_image)
@@ -306,9 +321,27 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
 
+    def _follow_library_cover(self) -> None:
+        """A cover chosen from the library shows the library's file, caption and credit.
+
+        The file is shared, not copied: its renditions exist already and are named after it.
+        A cover left pointing into the library without the reference (the choice was
+        cleared) is dropped, since nothing would keep that photo from being deleted.
+        """
+        if self.cover_photo_id:
+            photo = self.cover_photo
+            self.cover_image.name = photo.image.name
+            self.cover_width, self.cover_height = photo.width, photo.height
+            self.cover_caption, self.cover_credit = photo.caption, photo.credit
+        elif self.cover_image and self.cover_image.name.startswith(LIBRARY_PREFIX):
+            self.cover_image.name = ""
+            self.cover_width = self.cover_height = None
+
     def _record_photo_uses(self) -> None:
-        """Keep ``StoryPhoto`` in step with the body: a used photo cannot be deleted."""
+        """Keep ``StoryPhoto`` in step with the body and cover: a used photo cannot be deleted."""
         ids = referenced_photo_ids(self.body)
+        if self.cover_photo_id:
+            ids.append(self.cover_photo_id)
         wanted = (
             set(Photo.objects.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
         )
@@ -389,6 +422,18 @@ class Byline(models.Model):
 
     def __str__(self):
         return f"{self.author} — {self.article}"
+
+
+def follow_corrected_photo(sender, instance, created, **kwargs) -> None:
+    """Covers chosen from the library show the photo's corrected caption and credit at once.
+
+    An update, not ``save()``: the story itself did not change (no history row, no new
+    ``updated_at``); the photo's save moves the content generation for the pages.
+    """
+    if not created:
+        Article.objects.filter(cover_photo=instance).update(
+            cover_caption=instance.caption, cover_credit=instance.credit
+        )
 
 
 class StoryPhoto(models.Model):

@@ -15,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core import images
 
+# Where library files live; a story cover under it is a photo of the library.
+LIBRARY_PREFIX = "photos/"
+
 
 def photo_upload_to(instance, filename: str) -> str:
     """``photos/<year>/<month>/<latin-name>-<random>.<ext>``.
@@ -25,7 +28,7 @@ def photo_upload_to(instance, filename: str) -> str:
     """
     root, ext = posixpath.splitext(posixpath.basename(filename))
     now = timezone.now()
-    return f"photos/{now:%Y/%m}/{root[:60]}-{secrets.token_hex(4)}{ext.lower()}"
+    return f"{LIBRARY_PREFIX}{now:%Y/%m}/{root[:60]}-{secrets.token_hex(4)}{ext.lower()}"
 
 
 def delete_files(sender, instance, **kwargs) -> None:

@@ -71,7 +71,7 @@ class ArticleAdmin(
     list_select_related = ("region",)
     search_fields = ("title", "lead")
     date_hierarchy = "published_at"
-    autocomplete_fields = ("region",)
+    autocomplete_fields = ("region", "cover_photo")
     prepopulated_fields = {"slug": ("title",)}
     inlines = (BylineInline,)
     readonly_fields = ("view_count", "created_by", "created_at", "updated_at")
@@ -83,7 +83,10 @@ class ArticleAdmin(
 
     fieldsets = (
         (None, {"fields": ("title", "slug", "lead", "body")}),
-        (_("Cover"), {"fields": ("cover_image", "cover_caption", "cover_credit")}),
+        (
+            _("Cover"),
+            {"fields": ("cover_photo", "cover_image", "cover_caption", "cover_credit")},
+        ),
         (_("Where and what"), {"fields": ("region", "tags")}),
         (_("Publishing"), {"fields": ("status", "published_at", "is_featured")}),
         (
