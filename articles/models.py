@@ -328,8 +328,12 @@ class Article(models.Model):
         A cover left pointing into the library without the reference (the choice was
         cleared) is dropped, since nothing would keep that photo from being deleted.
         """
+        photo = None
         if self.cover_photo_id:
-            photo = self.cover_photo
+            # A version restored from history may name a photo deleted since.
+            photo = Photo.objects.filter(pk=self.cover_photo_id).first()
+            self.cover_photo = photo
+        if photo is not None:
             self.cover_image.name = photo.image.name
             self.cover_width, self.cover_height = photo.width, photo.height
             self.cover_caption, self.cover_credit = photo.caption, photo.credit

@@ -82,3 +82,17 @@ def test_the_form_takes_a_library_cover_but_not_together_with_an_upload(editor_c
     assert (story.cover_width, story.cover_height) == (photo.width, photo.height)
     used_in = editor_client.get(f"/admin/photos/photo/{photo.pk}/change/").content.decode()
     assert story.title in used_in
+
+
+def test_a_cover_naming_a_deleted_photo_is_dropped_on_save(media_root):
+    photo = make_photo()
+    article = make_article(cover_photo=photo)
+    article.cover_photo = None
+    article.save()
+    photo.delete()
+
+    article.cover_photo_id = photo.pk  # as a version restored from history would
+    article.save()
+
+    article.refresh_from_db()
+    assert article.cover_photo is None and not article.cover_image
