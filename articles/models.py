@@ -441,7 +441,8 @@ def follow_corrected_photo(sender, instance, created, **kwargs) -> None:
 
 
 class StoryPhoto(models.Model):
-    """A library photo that a story's body shows; written by ``Article.save``.
+    """A library photo that a story shows (in its body or as its cover); written by
+    ``Article.save``.
 
     The photo side is protected: a photo cannot be deleted while a story shows it.
     """
