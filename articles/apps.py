@@ -14,8 +14,14 @@ class ArticlesConfig(AppConfig):
         # and setup_roles is idempotent.
         post_migrate.connect(setup_roles, dispatch_uid="articles.setup_roles")
 
-        from articles.models import Article
+        from django.db.models.signals import post_save
+
+        from articles.models import Article, follow_corrected_photo
         from core import cache
+
+        post_save.connect(
+            follow_corrected_photo, sender="photos.Photo", dispatch_uid="articles.library_covers"
+        )
 
         # What a public page shows changes with these; a scheduled story goes live by time.
         cache.watch("articles.Article", "articles.Byline", "articles.TaggedArticle", "articles.Tag")

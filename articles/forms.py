@@ -1,5 +1,7 @@
 """Admin forms of the newsroom: what each role may send, checked on the server."""
 
+import json
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles import images
+from articles import images, media
 from articles.editing import find_conflict, version_of
 from articles.models import Article, Tag
 from articles.roles import JOURNALIST_STATUSES
@@ -104,6 +106,24 @@ class TagNamesField(forms.Field):
         return before != {name.casefold() for name in self.to_python(data)}
 
 
+def story_media_attrs() -> dict:
+    """What ``static/js/admin/photo_picker.js`` reads from the body textarea."""
+    labels = {
+        "insertPhoto": _("Insert photo"),
+        "insertGallery": _("Insert gallery"),
+        "insertEmbed": _("Insert YouTube video or Telegram post"),
+        "search": _("Search photos by caption, credit or description"),
+        "empty": _("No photos found."),
+        "insertSelected": _("Insert the selected photos"),
+        "cancel": _("Cancel"),
+        "embedPrompt": _("Address of the YouTube video or the public Telegram post:"),
+    }
+    return {
+        "data-photo-picker-url": reverse("admin:photos_photo_picker"),
+        "data-story-media-labels": json.dumps({k: str(v) for k, v in labels.items()}),
+    }
+
+
 class ArticleAdminForm(forms.ModelForm):
     """The article form; ``is_editor`` (set by the admin) decides what may be sent."""
 
@@ -128,6 +148,7 @@ class ArticleAdminForm(forms.ModelForm):
             "slug",
             "lead",
             "body",
+            "cover_photo",
             "cover_image",
             "cover_caption",
             "cover_credit",
@@ -145,6 +166,8 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["title"].widget.attrs["style"] = "width: 100%; max-width: 48em"
         if "lead" in self.fields:
             self.fields["lead"].widget.attrs["rows"] = 3
+        if "body" in self.fields:
+            self.fields["body"].widget.attrs.update(story_media_attrs())
         if not self.is_editor and "status" in self.fields:
             self.fields["status"].choices = [
                 (value, label)
@@ -172,6 +195,11 @@ class ArticleAdminForm(forms.ModelForm):
             )
         return published_at
 
+    def clean_body(self):
+        body = self.cleaned_data.get("body") or ""
+        media.check_references(body)
+        return body
+
     def clean_cover_image(self):
         cover = self.cleaned_data.get("cover_image")
         if cover and not getattr(cover, "_committed", True):
@@ -181,6 +209,15 @@ class ArticleAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         self._refuse_a_lost_update(cleaned.get("opened_version", ""))
+        new_upload = "cover_image" in self.changed_data and cleaned.get("cover_image")
+        if cleaned.get("cover_photo") and new_upload:
+            self.add_error(
+                "cover_photo",
+                ValidationError(
+                    _("Upload a cover or choose one from the photo library, not both."),
+                    code="two_covers",
+                ),
+            )
         if (
             self.is_editor
             and cleaned.get("status") == Article.Status.PUBLISHED

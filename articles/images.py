@@ -6,22 +6,29 @@ templates build their URLs without touching the disk or the database, and a rend
 name leads back to its original (``original_candidates``).
 """
 
-import io
 import logging
-import posixpath
 import re
 
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from PIL import Image, ImageOps
+from PIL import Image
 
 from core import images as core_images
-from core.images import ALLOWED_FORMATS, MAX_BYTES, MAX_PIXELS, strip_metadata  # noqa: F401
+from core.images import (  # noqa: F401  (names the article form and migrations use)
+    ALLOWED_FORMATS,
+    MAX_BYTES,
+    MAX_PIXELS,
+    RENDITION_FORMAT,
+    RENDITION_WIDTHS,
+    make_renditions,
+    make_renditions_or_log,
+    rendition_name,
+    rendition_sizes,
+    renditions,
+    strip_metadata,
+)
 
 logger = logging.getLogger(__name__)
 
-RENDITION_WIDTHS = (400, 800, 1200)
-RENDITION_FORMAT = "webp"
 ORIGINAL_EXTENSIONS = tuple(core_images.EXTENSIONS.values())
 _RENDITION = re.compile(r"^(?P<root>.+)\.(?P<width>\d+)w\." + RENDITION_FORMAT + "$")
 
@@ -31,58 +38,10 @@ def validate_cover_image(file) -> None:
     core_images.validate_image(file)
 
 
-def rendition_name(name: str, width: int) -> str:
-    root, _ext = posixpath.splitext(name)
-    return f"{root}.{width}w.{RENDITION_FORMAT}"
-
-
-def rendition_sizes(width: int | None, height: int | None) -> list[tuple[int, int]]:
-    """The (width, height) of each rendition of a cover this size; never upscaled."""
-    if not width or not height:
-        return []
-    sizes = []
-    for target in RENDITION_WIDTHS:
-        target = min(target, width)
-        if sizes and sizes[-1][0] == target:
-            break
-        sizes.append((target, max(1, round(height * target / width))))
-    return sizes
-
-
-def make_renditions(name: str, *, storage=default_storage) -> list[str]:
-    """Write the renditions of the stored image ``name``; return their names."""
-    with storage.open(name, "rb") as stored:
-        image = Image.open(stored)
-        image = ImageOps.exif_transpose(image)
-        image.load()
-    if image.mode not in ("RGB", "RGBA"):
-        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
-    written = []
-    for width, height in rendition_sizes(*image.size):
-        out = io.BytesIO()
-        image.resize((width, height), Image.Resampling.LANCZOS).save(
-            out, format="WEBP", quality=82, method=4
-        )
-        target = rendition_name(name, width)
-        if storage.exists(target):
-            storage.delete(target)
-        storage.save(target, ContentFile(out.getvalue()))
-        written.append(target)
-    return written
-
-
 def clean_upload(field_file) -> bool:
     """A new cover validated and stripped (``core.images.clean_upload``); when it returns
     True, call ``make_renditions_or_log`` once the model is saved."""
     return core_images.clean_upload(field_file, fallback="cover")
-
-
-def make_renditions_or_log(field_file) -> None:
-    """Renditions of a stored image; a missing rendition must never cost the story its save."""
-    try:
-        make_renditions(field_file.name, storage=field_file.storage)
-    except Exception:
-        logger.exception("renditions of %s failed", field_file.name)
 
 
 def original_candidates(name: str) -> list[str]:

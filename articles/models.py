@@ -13,8 +13,9 @@ from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from articles import images
-from articles.html import sanitize_html
+from articles.html import referenced_photo_ids, sanitize_html
 from core.text import collapse_whitespace, latin_slugify, unique_slug
+from photos.models import LIBRARY_PREFIX, Photo
 
 
 class Tag(TagBase):
@@ -192,6 +193,8 @@ class Article(models.Model):
             "HardBreak": True,
             "HorizontalRule": True,
             "History": True,
+            # Photo, gallery and embed references (static/js/admin/story_media_node.js).
+            "StoryMedia": True,
         },
         sanitize=sanitize_html,
     )
@@ -208,6 +211,18 @@ class Article(models.Model):
     cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cover_caption = models.CharField(_("cover caption"), max_length=300, blank=True)
     cover_credit = models.CharField(_("cover credit"), max_length=150, blank=True)
+    cover_photo = models.ForeignKey(
+        "photos.Photo",
+        verbose_name=_("cover from the photo library"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="covers",
+        help_text=_(
+            "Instead of uploading a cover, choose a photo of the library: its caption and "
+            "credit are shown, and follow it when it is corrected."
+        ),
+    )
     region = models.ForeignKey(
         "regions.Region",
         verbose_name=_("region"),
@@ -286,9 +301,12 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
     def save(self, *args, **kwargs):
         self._derive_fields()
-        new_cover = images.clean_upload(self.cover_image)
+        new_cover, replaced = self._take_cover()
         if not self._state.adding and not args and not kwargs.get("force_insert"):
             # view_count changes only by atomic counting; an instance loaded before some reads
             # (an admin form, a service) must not write its stale number back.
@@ -296,9 +314,22 @@ class Article(models.Model):
                 "update_fields",
                 [f.name for f in self._meta.concrete_fields if f.name not in ("id", "view_count")],
             )
-        replaced = self._stored_cover_name()
         super().save(*args, **kwargs)
+        self._after_save(new_cover, replaced, kwargs.get("update_fields"))
+
+    def _take_cover(self) -> tuple[bool, str]:
+        """A new upload validated and stripped (it replaces a library cover), or the library
+        photo's texts; returns (a new upload?, the stored cover it replaces)."""
+        new_cover = images.clean_upload(self.cover_image)
+        if new_cover:
+            self.cover_photo = None
+        self._follow_library_cover()
+        return new_cover, self._stored_cover_name()
+
+    def _after_save(self, new_cover: bool, replaced: str, update_fields) -> None:
         self._loaded_title = self.title
+        if update_fields is None or {"body", "cover_photo"} & set(update_fields):
+            self._record_photo_uses()
         if new_cover:
             images.make_renditions_or_log(self.cover_image)
         if replaced and replaced != self.cover_image.name:
@@ -306,8 +337,42 @@ class Article(models.Model):
             delete_cover_after_commit(replaced, storage=self.cover_image.storage)
         self._loaded_cover = self.cover_image.name
 
-    def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
+    def _follow_library_cover(self) -> None:
+        """A cover chosen from the library shows the library's file, caption and credit.
+
+        The file is shared, not copied: its renditions exist already and are named after it.
+        A cover left pointing into the library without the reference (the choice was
+        cleared) is dropped, since nothing would keep that photo from being deleted.
+        """
+        photo = None
+        if self.cover_photo_id:
+            # A version restored from history may name a photo deleted since.
+            photo = Photo.objects.filter(pk=self.cover_photo_id).first()
+            self.cover_photo = photo
+        if photo is not None:
+            self.cover_image.name = photo.image.name
+            self.cover_width, self.cover_height = photo.width, photo.height
+            self.cover_caption, self.cover_credit = photo.caption, photo.credit
+        elif self.cover_image and self.cover_image.name.startswith(LIBRARY_PREFIX):
+            self.cover_image.name = ""
+            self.cover_width = self.cover_height = None
+
+    def _record_photo_uses(self) -> None:
+        """Keep ``StoryPhoto`` in step with the body and cover: a used photo cannot be deleted."""
+        ids = referenced_photo_ids(self.body)
+        if self.cover_photo_id:
+            ids.append(self.cover_photo_id)
+        wanted = (
+            set(Photo.objects.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+        )
+        recorded = set(self.photo_uses.values_list("photo_id", flat=True))
+        if recorded - wanted:
+            self.photo_uses.filter(photo_id__in=recorded - wanted).delete()
+        if wanted - recorded:
+            StoryPhoto.objects.bulk_create(
+                [StoryPhoto(article=self, photo_id=pk) for pk in wanted - recorded],
+                ignore_conflicts=True,
+            )
 
     def _derive_fields(self) -> None:
         """Sanitized body, a publish time for a published story, a slug that follows the title
@@ -363,17 +428,7 @@ class Article(models.Model):
     @property
     def cover_renditions(self) -> list[dict]:
         """``{url, width, height}`` per rendition, narrowest first, computed without I/O."""
-        if not self.cover_image:
-            return []
-        storage = self.cover_image.storage
-        return [
-            {
-                "url": storage.url(images.rendition_name(self.cover_image.name, w)),
-                "width": w,
-                "height": h,
-            }
-            for w, h in images.rendition_sizes(self.cover_width, self.cover_height)
-        ]
+        return images.renditions(self.cover_image, self.cover_width, self.cover_height)
 
     @cached_property
     def byline_authors(self):
@@ -454,3 +509,39 @@ class ArticleAutosave(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.article or _('new story')}"
+
+
+def follow_corrected_photo(sender, instance, created, **kwargs) -> None:
+    """Covers chosen from the library show the photo's corrected caption and credit at once.
+
+    An update, not ``save()``: the story itself did not change (no history row, no new
+    ``updated_at``); the photo's save moves the content generation for the pages.
+    """
+    if not created:
+        Article.objects.filter(cover_photo=instance).update(
+            cover_caption=instance.caption, cover_credit=instance.credit
+        )
+
+
+class StoryPhoto(models.Model):
+    """A library photo that a story shows (in its body or as its cover); written by
+    ``Article.save``.
+
+    The photo side is protected: a photo cannot be deleted while a story shows it.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="photo_uses")
+    photo = models.ForeignKey(
+        "photos.Photo", on_delete=models.PROTECT, related_name="story_uses", verbose_name=_("photo")
+    )
+
+    class Meta:
+        verbose_name = _("photo in a story")
+        verbose_name_plural = _("photos in stories")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "photo"], name="unique_story_photo")
+        ]
+        indexes = [models.Index(fields=["photo", "article"], name="storyphoto_photo_article")]
+
+    def __str__(self):
+        return str(self.article)

@@ -24,6 +24,10 @@ ROLE_PERMISSIONS = {
         "articles.view_tag",
         "authors.view_author",
         "regions.view_region",
+        # Any photo of the library may go into their stories; only their own they correct.
+        "photos.add_photo",
+        "photos.change_photo",
+        "photos.view_photo",
     ],
     EDITOR: [
         "articles.add_article",
@@ -45,6 +49,11 @@ ROLE_PERMISSIONS = {
         # Unlocking a colleague after too many failed logins (django-axes' admin).
         "axes.view_accessattempt",
         "axes.delete_accessattempt",
+        "photos.add_photo",
+        "photos.change_photo",
+        "photos.change_any_photo",
+        "photos.delete_photo",
+        "photos.view_photo",
     ],
 }
 

@@ -1,31 +1,42 @@
-"""Uploaded photos (story covers, author portraits): what the newsroom may upload, and the
-copy that is stored.
+"""Uploaded photos (story covers, the photo library): what the newsroom may upload, and the
+sizes the public site serves.
 
-An upload is checked from its header before any pixel is decoded, so a decompression bomb is
-refused without being expanded. What is stored is the picture re-encoded with none of the
-file's metadata: EXIF carries the GPS position of a reporter or a source, JPEG comments and
-XMP carry names and notes. Stored names are Latin, with a random part, so the address of a
-file is never guessable from a story's title.
+An upload is checked from its header before any pixel is decoded, so a decompression bomb
+is refused without being expanded. Stored images are re-encoded without their metadata
+(EXIF carries GPS positions of reporters and sources), except the colour profile, without
+which colours shift. Renditions have names derived from
+the original's name and the stored width, so templates build their URLs without touching
+the disk or the database.
 """
 
 import io
+import logging
 import posixpath
 import secrets
 import warnings
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.text import latin_slugify
 
-ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
+logger = logging.getLogger(__name__)
+
+ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "MPO": "JPEG"}
+# What each accepted format is stored as. Phones save MPO (a JPEG followed by depth or
+# stereo frames); only its first frame is a photo a browser shows.
+STORED_FORMAT = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "MPO": "JPEG"}
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
-# Image info a re-encode may carry over: pixels' meaning only, nothing about who or where.
+RENDITION_WIDTHS = (400, 800, 1200)
+RENDITION_FORMAT = "webp"
+# What of Pillow's ``info`` survives a re-encode: Pillow writes a JPEG's comment (and, by
+# format, more of ``info``) back on save unless it is gone.
 KEPT_INFO = ("transparency",)
 
 
@@ -91,11 +102,10 @@ def validate_image(file) -> None:
 def strip_metadata(file, *, fallback: str = "image") -> ContentFile:
     """Return the image re-encoded in its own format, upright, without EXIF, XMP or comments."""
     image = _open_header(file)
-    image_format = image.format
-    image = ImageOps.exif_transpose(image)
+    image_format = STORED_FORMAT.get(image.format, image.format)
+    image.seek(0)  # a phone's MPO: its first frame is the photo
     icc = image.info.get("icc_profile")
-    # Pillow writes a JPEG's comment (and, by format, more of ``info``) back on save unless
-    # it is gone from ``info``: keep only what the pixels need.
+    image = ImageOps.exif_transpose(image)
     image.info = {key: image.info[key] for key in KEPT_INFO if key in image.info}
     out = io.BytesIO()
     options: dict = {}
@@ -120,10 +130,51 @@ def latin_file_name(name: str, image_format: str, fallback: str = "image") -> st
     return f"{slug}-{secrets.token_hex(4)}.{EXTENSIONS[image_format]}"
 
 
+def rendition_name(name: str, width: int) -> str:
+    root, _ext = posixpath.splitext(name)
+    return f"{root}.{width}w.{RENDITION_FORMAT}"
+
+
+def rendition_sizes(width: int | None, height: int | None) -> list[tuple[int, int]]:
+    """The (width, height) of each rendition of an image this size; never upscaled."""
+    if not width or not height:
+        return []
+    sizes = []
+    for target in RENDITION_WIDTHS:
+        target = min(target, width)
+        if sizes and sizes[-1][0] == target:
+            break
+        sizes.append((target, max(1, round(height * target / width))))
+    return sizes
+
+
+def make_renditions(name: str, *, storage=default_storage) -> list[str]:
+    """Write the renditions of the stored image ``name``; return their names."""
+    with storage.open(name, "rb") as stored:
+        image = Image.open(stored)
+        image = ImageOps.exif_transpose(image)
+        image.load()
+    if image.mode not in ("RGB", "RGBA"):
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    written = []
+    for width, height in rendition_sizes(*image.size):
+        out = io.BytesIO()
+        image.resize((width, height), Image.Resampling.LANCZOS).save(
+            out, format="WEBP", quality=82, method=4
+        )
+        target = rendition_name(name, width)
+        if storage.exists(target):
+            storage.delete(target)
+        storage.save(target, ContentFile(out.getvalue()))
+        written.append(target)
+    return written
+
+
 def clean_upload(field_file, *, fallback: str = "image") -> bool:
     """Validate a newly assigned image and replace it with its metadata-free copy.
 
-    Returns whether there was a new upload. A file already stored is left alone.
+    Returns whether there was a new upload (then call ``make_renditions_or_log`` once the
+    model is saved). A file already stored is left alone.
     """
     if not field_file or field_file._committed:
         return False
@@ -131,3 +182,31 @@ def clean_upload(field_file, *, fallback: str = "image") -> bool:
     clean = strip_metadata(field_file.file, fallback=fallback)
     field_file.save(clean.name, clean, save=False)
     return True
+
+
+def renditions(field_file, width: int | None, height: int | None) -> list[dict]:
+    """``{url, width, height}`` per rendition, narrowest first, computed without I/O."""
+    if not field_file:
+        return []
+    storage = field_file.storage
+    return [
+        {"url": storage.url(rendition_name(field_file.name, w)), "width": w, "height": h}
+        for w, h in rendition_sizes(width, height)
+    ]
+
+
+def delete_with_renditions(name: str, *, storage=default_storage) -> None:
+    """Remove a stored image and its renditions; a file already gone is not an error."""
+    for target in [name, *(rendition_name(name, width) for width in RENDITION_WIDTHS)]:
+        try:
+            storage.delete(target)
+        except Exception:
+            logger.warning("could not delete %s", target, exc_info=True)
+
+
+def make_renditions_or_log(field_file) -> None:
+    """Renditions of a stored image; a missing rendition must never cost its owner the save."""
+    try:
+        make_renditions(field_file.name, storage=field_file.storage)
+    except Exception:
+        logger.exception("renditions of %s failed", field_file.name)

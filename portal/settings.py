@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -88,6 +89,7 @@ INSTALLED_APPS = [
     "portal",
     "regions",
     "authors",
+    "photos",
     "articles",
     "pageviews",
 ]
@@ -293,6 +295,24 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_S3_OBJECT_PARAMETERS = {"CacheControl": "public, max-age=31536000, immutable"}
     # The bucket serves /media/, not the site.
     SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
+
+
+def _story_media_allowlist(config, shared):
+    # Only read when django-prose-editor sanitizes by itself; the story body uses
+    # articles.html.sanitize_html, which checks each reference's value too.
+    shared["tags"].add("figure")
+    shared["attributes"].setdefault("figure", set()).update(
+        {"data-photo", "data-gallery", "data-embed"}
+    )
+
+
+# The body editor's node for photo, gallery and embed references (static/js/admin/).
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("js/admin/story_media_node.js")],
+        "extensions": {"StoryMedia": _story_media_allowlist},
+    }
+]
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 # Django's default (2.5 MB) for everything but files: the anonymous, CSRF-exempt endpoints
 # (language switcher, read beacon) get no bigger bodies than that. Files do not count towards

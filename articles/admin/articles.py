@@ -72,14 +72,22 @@ class ArticleAdmin(
     list_select_related = ("region",)
     search_fields = ("title", "lead")
     date_hierarchy = "published_at"
-    autocomplete_fields = ("region",)
+    autocomplete_fields = ("region", "cover_photo")
     prepopulated_fields = {"slug": ("title",)}
     inlines = (BylineInline,)
     readonly_fields = ("view_count", "created_by", "created_at", "updated_at")
     history_list_display = ("status", "published_at")
+
+    class Media:
+        js = ("js/admin/photo_picker.js",)
+        css = {"all": ("css/admin_story_media.css",)}
+
     fieldsets = (
         (None, {"fields": ("title", "slug", "lead", "body", "opened_version")}),
-        (_("Cover"), {"fields": ("cover_image", "cover_caption", "cover_credit")}),
+        (
+            _("Cover"),
+            {"fields": ("cover_photo", "cover_image", "cover_caption", "cover_credit")},
+        ),
         (_("Where and what"), {"fields": ("region", "tags")}),
         (_("Publishing"), {"fields": ("status", "published_at", "is_featured")}),
         (

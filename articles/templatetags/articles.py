@@ -4,6 +4,8 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from articles import media
+
 register = template.Library()
 
 # How wide an image is shown, so the browser picks the smallest rendition that is sharp.
@@ -65,3 +67,9 @@ def iso_datetime(value):
     if not value:
         return ""
     return timezone.localtime(value).replace(microsecond=0).isoformat()
+
+
+@register.simple_tag
+def story_body(article):
+    """The body with its photos, galleries and embeds expanded (``articles.media``)."""
+    return media.story_body(article)

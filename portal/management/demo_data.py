@@ -111,3 +111,36 @@ EXTERNAL_SOURCE = ("smi24.kz", "https://smi24.kz/")
 
 # Tags that tie the seed article to its similar stories and to nothing generated.
 SEED_TAGS = ["Азаматтық қоғам", "Жастар саясаты", "Қоғамдық даму", "Өңір жаңалықтары"]
+
+# The photo library's demo photos: (alternative text, caption, credit).
+LIBRARY_PHOTOS = [
+    ("Бурабай көлінің жағасы, алдыңғы жақта қарағайлар", "Бурабай көлі көктемде", "Ә. Нұров"),
+    ("Оқжетпес жартасы көл үстінде", "Оқжетпес жартасы", "Ә. Нұров"),
+    ("Шымкенттегі Наурыз шеруі, ұлттық киімдегі жастар", "Наурыз шеруі", "Шымкент қаласы әкімдігі"),
+    ("Алаңдағы киіз үйлер", "Алаңға тігілген киіз үйлер", "Шымкент қаласы әкімдігі"),
+    ("Домбыра ұстаған әншілер сахнада", "Мерекелік концерт", "Д. Сейітқали"),
+    ("Көкпар ойыны, шабандоздар", "Көкпар тартысы", "Д. Сейітқали"),
+]
+
+# Stories that show the library, galleries and embeds (title, author, region, date, views).
+MEDIA_STORIES = {
+    "photos": ("Бурабайға көктем келді", "Ермек Сахариев", "aqmola-oblysy", (2024, 11, 26), 184),
+    "gallery": (
+        "Шымкентте Наурыз тойланды: фотогалерея",
+        "Ермек Сахариев",
+        "shymkent",
+        (2024, 11, 26),
+        296,
+    ),
+    "youtube": ("Жаңа саябақ туралы бейнесұхбат", "Ермек Сахариев", "almaty", (2024, 11, 27), 131),
+    "telegram": (
+        "Ауа райы: синоптиктердің Telegram-арнадағы ескертуі",
+        "Ермек Сахариев",
+        "astana",
+        (2024, 11, 27),
+        97,
+    ),
+}
+# Canonical forms (articles.embeds): the demo stores exactly what the sanitizer keeps.
+DEMO_YOUTUBE_URL = "https://www.youtube.com/watch?v=aqz-KE-bpKQ"
+DEMO_TELEGRAM_URL = "https://t.me/kazhydromet_kz/1024"

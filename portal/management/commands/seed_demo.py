@@ -27,6 +27,7 @@ from authors.models import Author
 from core import cache
 from core.text import latin_slugify
 from pageviews.models import DailyPageViews
+from photos.models import Photo
 from portal.management import demo_data
 from portal.management.demo_text import TextMaker, cover_image, person_names, tag_names
 from regions.models import Region
@@ -114,6 +115,7 @@ class DemoSeeder:
         users = self.create_users()
         self.covers = self.create_cover_files()
         created = self.create_seed_stories()
+        created += self.create_media_stories(users["editor"])
         authors = self.create_authors()
         tags = self.create_tags()
         created += self.create_generated(authors, tags, users)
@@ -231,6 +233,53 @@ class DemoSeeder:
             created += bool(self._story(title, author, region, ymd, views=views, tags=story_tags))
         for title, author, region, ymd, views in demo_data.TOP_STORIES:
             created += bool(self._story(title, author, region, ymd, views=views, tags=["Қоғам"]))
+        return created
+
+    # --- the photo library, galleries and embeds ------------------------------------------
+    def create_library_photos(self, uploader) -> list[Photo]:
+        photos = []
+        for i, (alt, caption, credit) in enumerate(demo_data.LIBRARY_PHOTOS):
+            photo = Photo.objects.filter(alt=alt).first()
+            if photo is None:
+                buffer = io.BytesIO()
+                cover_image(COVER_FILES + i).save(buffer, "JPEG", quality=80, optimize=True)
+                # Through the model, as an upload: checked, cleaned, renditions written.
+                photo = Photo(alt=alt, caption=caption, credit=credit, uploaded_by=uploader)
+                photo.image.save(
+                    f"demo-photo-{i + 1}.jpg", ContentFile(buffer.getvalue()), save=False
+                )
+                photo.image._committed = False
+                photo.save()
+            photos.append(photo)
+        return photos
+
+    def create_media_stories(self, uploader) -> int:
+        photos = self.create_library_photos(uploader)
+        ids = [photo.pk for photo in photos]
+
+        def paragraphs(n: int) -> list[str]:
+            return [f"<p>{self.text.sentence(14, 24)} {self.text.sentence()}</p>" for _ in range(n)]
+
+        p = paragraphs(8)
+        bodies = {
+            "photos": (
+                f'{p[0]}<figure data-photo="{ids[0]}"></figure>{p[1]}{p[2]}'
+                f'<figure data-photo="{ids[1]}"></figure>{p[3]}'
+            ),
+            "gallery": (
+                f'{p[0]}{p[1]}<figure data-gallery="{",".join(map(str, ids[2:]))}"></figure>{p[2]}'
+            ),
+            "youtube": (f'{p[4]}<figure data-embed="{demo_data.DEMO_YOUTUBE_URL}"></figure>{p[5]}'),
+            "telegram": (
+                f'{p[6]}<figure data-embed="{demo_data.DEMO_TELEGRAM_URL}"></figure>{p[7]}'
+            ),
+        }
+        created = 0
+        for kind, (title, author, region, ymd, views) in demo_data.MEDIA_STORIES.items():
+            story = self._story(
+                title, author, region, ymd, views=views, tags=["Өңір"], body=bodies[kind]
+            )
+            created += bool(story)
         return created
 
     def _story(self, title, author_name, region, ymd, *, views, tags, body=None, cover=None):

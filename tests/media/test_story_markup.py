@@ -1,0 +1,182 @@
+"""The story page's media markup, read as an outside consumer reads it (a parsed tree)."""
+
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from core import cache as page_cache
+from tests.factories import make_article
+from tests.helpers.html import parse
+
+from .helpers import image_bytes, make_photo, upload
+
+pytestmark = pytest.mark.django_db
+
+YOUTUBE = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+TELEGRAM = "https://t.me/qazinform/12345"
+
+
+def story_body(client, article):
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    root = parse(response.content.decode())
+    bodies = [e for e in root.iter() if "data-story-body" in e.attrs]
+    assert len(bodies) == 1
+    return root, bodies[0]
+
+
+def own_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return not parts.scheme and not parts.netloc and parts.path.startswith("/media/")
+
+
+def assert_contract_photo(figure, photo, *, lazy=True):
+    assert figure.tag == "figure"
+    images = list(figure.iter("img"))
+    assert len(images) == 1
+    img = images[0].attrs
+    assert img["alt"] == photo.alt
+    assert int(img["width"]) > 0 and int(img["height"]) > 0
+    assert own_url(img["src"])
+    candidates = [part.split() for part in img["srcset"].split(",")]
+    assert [w for _url, w in candidates] == ["400w", "800w", "1200w"]
+    assert all(own_url(url) and url.endswith(".webp") for url, _w in candidates)
+    assert img.get("loading") == ("lazy" if lazy else "eager")
+    caption = figure.find("figcaption")
+    assert photo.caption in caption.text and photo.credit in caption.text
+
+
+def test_photos_galleries_and_embeds_follow_the_markup_contract(client, media_root):
+    photos = [make_photo(caption=f"Сурет {i}", credit=f"Автор {i}") for i in range(4)]
+    body = (
+        f'<p>Бірінші абзац.</p><figure data-photo="{photos[0].pk}"></figure>'
+        f'<p>Екінші абзац.</p><figure data-gallery="{photos[1].pk},{photos[2].pk},{photos[3].pk}">'
+        f'</figure><figure data-embed="{YOUTUBE}"></figure>'
+        f'<figure data-embed="{TELEGRAM}"></figure>'
+    )
+    article = make_article(body=body)
+
+    root, story = story_body(client, article)
+
+    figures = [f for f in story.iter("figure") if "data-gallery" not in f.parent.attrs]
+    assert len(figures) == 1
+    assert_contract_photo(figures[0], photos[0], lazy=False)  # no cover: the first is eager
+    galleries = [e for e in story.iter() if "data-gallery" in e.attrs]
+    assert len(galleries) == 1
+    in_gallery = galleries[0].children_of("figure")
+    assert len(in_gallery) == 3
+    for figure, photo in zip(in_gallery, photos[1:], strict=True):
+        assert_contract_photo(figure, photo, lazy=True)
+
+    embeds = {
+        e.attrs["data-embed-provider"]: e for e in story.iter() if "data-embed-provider" in e.attrs
+    }
+    assert set(embeds) == {"youtube", "telegram"}
+    assert embeds["youtube"].find("a").attrs["href"] == YOUTUBE
+    assert embeds["telegram"].find("a").attrs["href"] == TELEGRAM
+
+    # Nothing from another host is loaded before a click, anywhere on the page.
+    assert root.find("iframe") is None
+    for element in root.iter():
+        for name in ("src", "srcset", "poster", "style"):
+            value = element.attrs.get(name) or ""
+            assert (
+                "youtube" not in value
+                and "t.me" not in value
+                and "//" not in value.split("/media/")[0]
+            ), (element.tag, name, value)
+    scripts = [s.attrs.get("src", "") for s in root.iter("script") if s.attrs.get("src")]
+    assert any(src.endswith("embeds.js") or "/embeds." in src for src in scripts)
+    assert all(
+        s.attrs.get("src") or s.attrs.get("type") == "application/ld+json"
+        for s in root.iter("script")
+    ), "no inline script"
+
+
+def test_with_a_cover_every_body_photo_is_lazy(client, media_root):
+    photo = make_photo()
+    article = make_article(body=f'<figure data-photo="{photo.pk}"></figure>')
+    article.cover_image = upload(image_bytes(), "cover.jpg")
+    article.save()
+
+    _root, story = story_body(client, article)
+
+    assert story.find("img").attrs["loading"] == "lazy"
+
+
+def test_a_missing_photo_renders_nothing(client, media_root):
+    kept = make_photo()
+    article = make_article(
+        body=f'<p>Мәтін</p><figure data-photo="999999"></figure>'
+        f'<figure data-gallery="999998,{kept.pk}"></figure>'
+    )
+
+    _root, story = story_body(client, article)
+
+    assert len(list(story.iter("img"))) == 1
+    assert "999999" not in str(story.attrs) and story.find("figure").find("img") is not None
+
+
+def test_a_corrected_caption_shows_at_once(client, media_root, settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    photo = make_photo(caption="Қате атау")
+    article = make_article(body=f'<figure data-photo="{photo.pk}"></figure>')
+    assert "Қате атау" in client.get(article.get_absolute_url()).content.decode()
+
+    photo.caption = "Дұрыс атау"
+    photo.save()
+
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Дұрыс атау" in page and "Қате атау" not in page
+
+
+def page_queries(client, url: str, *, cold: bool) -> int:
+    """Queries of one story page; ``cold``: nothing cached, else only the page itself is new
+    (another address of the same story: fragments and rankings are already kept)."""
+    if cold:
+        cache.clear()
+        page_cache.current()
+    else:
+        assert client.get(url).status_code == 200
+        url += "?utm_source=test"
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_twenty_photos_cost_the_same_queries_as_none(client, media_root):
+    photos = [make_photo(data=image_bytes(size=(300, 200))) for _ in range(20)]
+    plain = make_article(body="<p>Суретсіз</p>")
+    one = make_article(body=f'<figure data-photo="{photos[0].pk}"></figure>')
+    twenty = make_article(
+        body="".join(
+            f'<p>{i}</p><figure data-photo="{p.pk}"></figure>' for i, p in enumerate(photos)
+        )
+    )
+    stories = (plain, one, twenty)
+
+    cold = [page_queries(client, a.get_absolute_url(), cold=True) for a in stories]
+    warm = [page_queries(client, a.get_absolute_url(), cold=False) for a in stories]
+
+    # Cold, a body with photos costs one query for all of them (in_bulk), however many.
+    assert cold[2] == cold[1] == cold[0] + 1
+    assert cold[2] <= 8  # the story page's budget (tests/perf/test_query_budgets.py)
+    # Once expanded, the body is a fragment under the content generation: no query at all.
+    assert warm[2] == warm[1] == warm[0]
+
+
+def test_captions_and_embed_links_follow_the_readers_language(client, media_root):
+    photo = make_photo(credit="Ә. Нұров")
+    article = make_article(
+        body=f'<figure data-photo="{photo.pk}"></figure><figure data-embed="{YOUTUBE}"></figure>'
+    )
+
+    kazakh = client.get(article.get_absolute_url()).content.decode()
+    client.post("/i18n/setlang/", {"language": "ru", "next": "/"})
+    russian = client.get(article.get_absolute_url()).content.decode()
+
+    assert "Бейнені YouTube-та көру" in kazakh
+    assert "Смотреть видео на YouTube" in russian and "Бейнені YouTube-та көру" not in russian
