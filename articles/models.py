@@ -301,9 +301,6 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
-
     def save(self, *args, **kwargs):
         self._derive_fields()
         new_cover, replaced = self._take_cover()
@@ -316,6 +313,9 @@ class Article(models.Model):
             )
         super().save(*args, **kwargs)
         self._after_save(new_cover, replaced, kwargs.get("update_fields"))
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
 
     def _take_cover(self) -> tuple[bool, str]:
         """A new upload validated and stripped (it replaces a library cover), or the library
