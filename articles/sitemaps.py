@@ -5,20 +5,20 @@ URLs are absolute on ``SITE_URL`` when it is set, else on the request's scheme a
 """
 
 from datetime import timedelta
+from xml.sax.saxutils import escape as xml_escape
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sites.requests import RequestSite
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import Max, Q
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.http import http_date
 
-from articles.models import Article, published_condition
-from articles.selectors import public_authors, public_tags
+from articles.models import Article, Byline, Tag, TaggedArticle, published_condition
+from authors.models import Author
 from core.links import site_url_parts
 from regions.models import Region
 
@@ -39,23 +39,37 @@ class PortalSitemap(Sitemap):
 
 
 class ListingSitemap(PortalSitemap):
-    """A short section: all on ``?p=1``, nothing on the later pages that only stories fill."""
+    """A short section: all on ``?p=1``, nothing (and no query) on the later pages.
+
+    ``lastmod`` is the publish time of the listing's newest story by id, found with one short
+    backward index scan per listing: a ``Max`` over every story of every tag took a second
+    at 100,000 stories. Ids grow with creation, so a story scheduled long after it was
+    written can make ``lastmod`` a little early, which only makes a crawler come back later.
+    Tags and authors without a published story are left out (``public_tags``' rule).
+    """
+
+    url_name = ""  # the listing page's URL name; its only argument is the slug
 
     def get_urls(self, page=1, site=None, protocol=None):
-        try:
-            return super().get_urls(page=page, site=site, protocol=protocol)
-        except EmptyPage:
-            if int(page) > 1:
-                return []
-            raise
+        if _sitemap_page_number(page) > 1:
+            return []
+        prefix = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
+        # One reverse() for the section, not one per row: thousands of tags took 0.5 s.
+        head, tail = reverse(self.url_name, kwargs={"slug": "-"}).split("/-/")
+        rows = self.items().values_list("slug", "last_published_at")
+        return [
+            {"location": f"{prefix}{head}/{slug}/{tail}", "lastmod": lastmod}
+            for slug, lastmod in rows
+        ]
 
-    def lastmod(self, item):
-        return item.last_published_at
 
-
-def _latest_published(path: str) -> Max:
-    """The newest publish time of the published stories reached through ``path``."""
-    return Max(f"{path}__published_at", filter=published_condition(f"{path}__"))
+def _newest_publish_time(rows, story: str) -> Subquery:
+    """The publish time of the newest (highest id) published story among ``rows``, which
+    reach their story through the field ``story``."""
+    live = rows.filter(published_condition(f"{story}__")) if story else rows.published()
+    order = f"-{story}_id" if story else "-pk"
+    field = f"{story}__published_at" if story else "published_at"
+    return Subquery(live.order_by(order).values(field)[:1])
 
 
 class ArticleSitemap(PortalSitemap):
@@ -68,7 +82,7 @@ class ArticleSitemap(PortalSitemap):
     instances through the sitemap template took about a second.
     """
 
-    limit = 10_000
+    limit = 5_000
 
     def items(self):
         return Article.objects.published().latest_first()
@@ -112,28 +126,47 @@ def _sitemap_page_number(page) -> int:
 
 
 class RegionSitemap(ListingSitemap):
+    url_name = "regions:detail"
+
     def items(self):
         return (
             Region.objects.active()
-            .annotate(last_published_at=_latest_published("articles"))
+            .annotate(
+                last_published_at=_newest_publish_time(
+                    Article.objects.filter(region=OuterRef("pk")), ""
+                )
+            )
+            # Every active region, even before its first story: the page exists.
             .order_by("position", "name")
         )
 
 
 class TagSitemap(ListingSitemap):
+    url_name = "articles:tag"
+
     def items(self):
         return (
-            public_tags()
-            .annotate(last_published_at=_latest_published("tagged_articles__content_object"))
+            Tag.objects.annotate(
+                last_published_at=_newest_publish_time(
+                    TaggedArticle.objects.filter(tag=OuterRef("pk")), "content_object"
+                )
+            )
+            .filter(last_published_at__isnull=False)
             .order_by("name")
         )
 
 
 class AuthorSitemap(ListingSitemap):
+    url_name = "authors:detail"
+
     def items(self):
         return (
-            public_authors()
-            .annotate(last_published_at=_latest_published("bylines__article"))
+            Author.objects.annotate(
+                last_published_at=_newest_publish_time(
+                    Byline.objects.filter(author=OuterRef("pk")), "article"
+                )
+            )
+            .filter(last_published_at__isnull=False)
             .order_by("name")
         )
 
@@ -181,7 +214,7 @@ def sitemap_view(request, sitemaps):
     """``/sitemap.xml``: every section's page ``?p=N`` as one urlset, written without templates.
 
     Same answers as Django's sitemap view (404 for a page past the end or not a number,
-    ``Last-Modified`` from the newest entry), at a fraction of its cost for 10,000 stories.
+    ``Last-Modified`` from the newest entry), at a fraction of its cost for thousands of stories.
     """
     page = request.GET.get("p", 1)
     site = RequestSite(request)
@@ -191,18 +224,18 @@ def sitemap_view(request, sitemaps):
             urls.extend(section().get_urls(page=page, site=site, protocol=request.scheme))
     except (EmptyPage, PageNotAnInteger):
         raise Http404(f"No sitemap page {page!r}") from None
+    zone = timezone.get_current_timezone()
     lines = [_URLSET_HEAD]
-    newest = None
     for url in urls:
+        # xml.sax's escape: Django's (lazy, for HTML) cost more than the rest of each line.
+        location = xml_escape(url["location"])
         lastmod = url.get("lastmod")
         if lastmod:
-            newest = lastmod if newest is None or lastmod > newest else newest
-            lines.append(
-                f"<url><loc>{escape(url['location'])}</loc>"
-                f"<lastmod>{lastmod:%Y-%m-%d}</lastmod></url>"
-            )
+            day = lastmod.astimezone(zone).date().isoformat()
+            lines.append(f"<url><loc>{location}</loc><lastmod>{day}</lastmod></url>")
         else:
-            lines.append(f"<url><loc>{escape(url['location'])}</loc></url>")
+            lines.append(f"<url><loc>{location}</loc></url>")
+    newest = max((url["lastmod"] for url in urls if url.get("lastmod")), default=None)
     lines.append("</urlset>\n")
     response = HttpResponse("".join(lines), content_type="application/xml")
     if newest is not None:
