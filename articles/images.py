@@ -134,6 +134,16 @@ def rendition_sizes(width: int | None, height: int | None) -> list[tuple[int, in
     return sizes
 
 
+def image_size(file) -> tuple[int, int]:
+    """Width and height upright (as stored covers are), from the header alone."""
+    image = _open_header(file)
+    width, height = image.size
+    # EXIF orientations 5 to 8 turn the picture a quarter (make_renditions applies them).
+    if image.getexif().get(0x0112) in (5, 6, 7, 8):
+        return height, width
+    return width, height
+
+
 def make_renditions(name: str, *, storage=default_storage) -> list[str]:
     """Write the renditions of the stored image ``name``; return their names."""
     with storage.open(name, "rb") as stored:

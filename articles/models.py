@@ -204,6 +204,10 @@ class Article(models.Model):
     )
     cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # Widths of the renditions that exist. Pages build srcset from this alone (no storage
+    # call): a big upload's renditions come later from the worker, and until then readers get
+    # the original, scaled by the browser.
+    cover_rendition_widths = models.JSONField(default=list, blank=True, editable=False)
     cover_caption = models.CharField(_("cover caption"), max_length=300, blank=True)
     cover_credit = models.CharField(_("cover credit"), max_length=150, blank=True)
     region = models.ForeignKey(
@@ -245,7 +249,9 @@ class Article(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["view_count", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["view_count", "updated_at", "cover_rendition_widths"]
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -285,20 +291,34 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         self._derive_fields()
         new_cover = images.clean_upload(self.cover_image)
+        if new_cover:
+            self.cover_rendition_widths = []
         if not self._state.adding and not args and not kwargs.get("force_insert"):
-            # view_count changes only by atomic counting; an instance loaded before some reads
-            # (an admin form, a service) must not write its stale number back.
+            # view_count changes only by atomic counting, and rendition widths only when made:
+            # an instance loaded before (an admin form, a service) must not write its stale
+            # values back.
+            skipped = {"id", "view_count"} | (set() if new_cover else {"cover_rendition_widths"})
             kwargs.setdefault(
                 "update_fields",
-                [f.name for f in self._meta.concrete_fields if f.name not in ("id", "view_count")],
+                [f.name for f in self._meta.concrete_fields if f.name not in skipped],
             )
         super().save(*args, **kwargs)
         self._loaded_title = self.title
         if new_cover:
-            images.make_renditions_or_log(self.cover_image)
+            self._make_renditions()
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def _make_renditions(self) -> None:
+        from articles import tasks
+
+        pixels = (self.cover_width or 0) * (self.cover_height or 0)
+        if pixels > settings.RENDITIONS_INLINE_MAX_PIXELS:
+            # Seconds of CPU for a 40-megapixel photo: the worker does it, the save answers.
+            tasks.enqueue_after_commit(tasks.make_cover_renditions, self.pk, self.cover_image.name)
+        else:
+            self.cover_rendition_widths = tasks.cover_renditions_now(self.pk, self.cover_image)
 
     def _derive_fields(self) -> None:
         """Sanitized body, a publish time for a published story, a slug that follows the title
@@ -352,6 +372,7 @@ class Article(models.Model):
                 "height": h,
             }
             for w, h in images.rendition_sizes(self.cover_width, self.cover_height)
+            if w in (self.cover_rendition_widths or ())
         ]
 
     @cached_property
