@@ -148,19 +148,37 @@ def enqueue_due_periodic(*, now: float | None = None) -> list[str]:
     return enqueued
 
 
+def prune_finished(*, older_than: timedelta = timedelta(days=1)) -> int:
+    """Drop finished tasks' rows: the periodic flush alone adds thousands a day."""
+    from django_tasks_db.models import DBTaskResult
+
+    deleted, _ = (
+        DBTaskResult.objects.finished()
+        .filter(finished_at__lt=timezone.now() - older_than)
+        .delete()
+    )
+    return deleted
+
+
 class Scheduler(threading.Thread):
     """Runs beside db_worker's loop: recovery, then periodic tasks, once a second."""
+
+    PRUNE_EVERY = 3600.0
 
     def __init__(self, *, tick: float = 1.0):
         super().__init__(name="tasks-scheduler", daemon=True)
         self.tick = tick
         self.stopped = threading.Event()
+        self.pruned = 0.0
 
     def run(self) -> None:
         while not self.stopped.is_set():
             try:
                 requeue_abandoned()
                 enqueue_due_periodic()
+                if time.monotonic() - self.pruned > self.PRUNE_EVERY:
+                    self.pruned = time.monotonic()
+                    prune_finished()
             except Exception:
                 logger.exception("tasks: scheduler tick failed")
             finally:

@@ -87,3 +87,15 @@ def test_the_db_worker_command_recovers_before_its_first_claim(database):
 
     row.refresh_from_db()
     assert row.status == "SUCCESSFUL"
+
+
+def test_finished_tasks_older_than_a_day_are_pruned(database):
+    old = DBTaskResult.objects.get(pk=flush_pageviews_if_due.enqueue().id)
+    recent = DBTaskResult.objects.get(pk=flush_pageviews_if_due.enqueue().id)
+    run_worker()
+    DBTaskResult.objects.filter(pk=old.pk).update(finished_at=timezone.now() - timedelta(days=2))
+    waiting = DBTaskResult.objects.get(pk=flush_pageviews_if_due.enqueue().id)
+
+    assert tasks.prune_finished() == 1
+
+    assert set(DBTaskResult.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk}
