@@ -153,9 +153,7 @@ def prune_finished(*, older_than: timedelta = timedelta(days=1)) -> int:
     from django_tasks_db.models import DBTaskResult
 
     deleted, _ = (
-        DBTaskResult.objects.finished()
-        .filter(finished_at__lt=timezone.now() - older_than)
-        .delete()
+        DBTaskResult.objects.finished().filter(finished_at__lt=timezone.now() - older_than).delete()
     )
     return deleted
 
