@@ -636,6 +636,8 @@ def measure(stack: Stack, story_path: str, stories: list[int]) -> dict:
         info = redis.Redis(port=stack.ports[f"redis_{role}"]).info("memory")
         figures[f"redis_{role}_used_bytes"] = info["used_memory"]
     figures["redis_cache_keys"] = redis.Redis(port=stack.ports["redis_cache"]).dbsize()
+    # Per-reader dedupe marks live 30 minutes: this is what sizes the buffer Redis.
+    figures["redis_buffer_keys"] = redis.Redis(port=stack.ports["redis_buffer"]).dbsize()
     for name, value in figures.items():
         print(f"MEASURE {name}: {json.dumps(value)}", flush=True)
     return figures

@@ -165,7 +165,9 @@ def multipart(fields: dict, files: dict) -> tuple[bytes, str]:
 
 
 class Stack:
-    def __init__(self, name: str = "portal_cluster", *, pageviews_rate: str = "20r/s"):
+    def __init__(
+        self, name: str = "portal_cluster", *, pageviews_rate: str = "20r/s", tasks="database"
+    ):
         self.tag = f"{os.getpid()}"
         self.database = f"{name}_{self.tag}"
         self.databases: list[str] = []
@@ -174,6 +176,7 @@ class Stack:
         self.ports: dict[str, int] = {}
         self.bucket = f"portal-cluster-{self.tag}"
         self.pageviews_rate = pageviews_rate
+        self.tasks = tasks
         self.weed_ports: list[int] = []
 
     # environment shared by every Django process
@@ -195,14 +198,7 @@ class Stack:
             "DATABASE_URL": database_url(self.database),
             "REDIS_URL": f"redis://127.0.0.1:{self.ports['redis_cache']}/0",
             "PAGEVIEWS_REDIS_URL": f"redis://127.0.0.1:{self.ports['redis_buffer']}/0",
-            "AWS_STORAGE_BUCKET_NAME": self.bucket,
-            "AWS_S3_ENDPOINT_URL": f"http://127.0.0.1:{self.ports['s3']}",
-            "AWS_ACCESS_KEY_ID": S3_KEY,
-            "AWS_SECRET_ACCESS_KEY": S3_SECRET,
-            "AWS_S3_REGION_NAME": "us-east-1",
-            "AWS_S3_ADDRESSING_STYLE": "path",
-            "AWS_S3_URL_PROTOCOL": "http",
-            "TASKS_BACKEND": "database",
+            "TASKS_BACKEND": self.tasks,
             "STATIC_ROOT": str(self.folder / "static"),
             "MEDIA_ROOT": str(self.folder / "media"),
             "TMPDIR": str(self.folder / "tmp"),
@@ -211,6 +207,18 @@ class Stack:
             "GUNICORN_LOG_LEVEL": "warning",
             "PYTHONUNBUFFERED": "1",
         }
+        if "s3" in self.ports:
+            env.update(
+                {
+                    "AWS_STORAGE_BUCKET_NAME": self.bucket,
+                    "AWS_S3_ENDPOINT_URL": f"http://127.0.0.1:{self.ports['s3']}",
+                    "AWS_ACCESS_KEY_ID": S3_KEY,
+                    "AWS_SECRET_ACCESS_KEY": S3_SECRET,
+                    "AWS_S3_REGION_NAME": "us-east-1",
+                    "AWS_S3_ADDRESSING_STYLE": "path",
+                    "AWS_S3_URL_PROTOCOL": "http",
+                }
+            )
         env.update(overrides)
         Path(env["TMPDIR"]).mkdir(parents=True, exist_ok=True)
         return env
