@@ -1,9 +1,10 @@
 """Settings for the test suite: the real settings, made fast and isolated."""
 
+import os
 import tempfile
 
 from portal.settings import *  # noqa: F403
-from portal.settings import CACHES
+from portal.settings import CACHES, DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-media-")
@@ -17,3 +18,8 @@ STORAGES = {
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     # A test run must never see or clobber a live site's cache.
     CACHES["default"]["KEY_PREFIX"] = "portal-test"
+# Several people share one PostgreSQL server: each may name the database the tests create
+# (Django's default is test_<NAME>).
+if os.environ.get("TEST_DATABASE_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
+

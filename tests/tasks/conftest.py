@@ -2,7 +2,10 @@
 ``manage.py db_worker`` empties. ``run_worker`` empties it in this process, as the worker would.
 """
 
+from unittest import mock
+
 import pytest
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.management.commands.db_worker import Worker
 
 # The newsroom logins, and the Redis buffer fixtures of the counting tests (a Redis of the
@@ -30,9 +33,20 @@ def backend(request, settings):
     return request.param
 
 
+def no_reconnects():
+    # The worker drops connections it deems unusable; inside a test's transaction that is
+    # every connection (autocommit is off), which would end the test's transaction.
+    return mock.patch.object(db_worker, "close_old_connections", lambda: None)
+
+
 def run_worker(worker_id: str = "test-host:1") -> None:
     """Run every task that is due, then return (db_worker --batch without its signals)."""
-    Worker(
+    with no_reconnects():
+        _worker(worker_id).run()
+
+
+def _worker(worker_id: str) -> Worker:
+    return Worker(
         queue_names=["default"],
         interval=0,
         batch=True,
@@ -41,4 +55,4 @@ def run_worker(worker_id: str = "test-host:1") -> None:
         max_tasks=None,
         worker_id=worker_id,
         excluded_queue_names=[],
-    ).run()
+    )

@@ -17,7 +17,7 @@ from django_tasks_db.models import DBTaskResult
 
 from core import tasks
 from pageviews.tasks import flush_pageviews_if_due
-from tests.tasks.conftest import run_worker
+from tests.tasks.conftest import no_reconnects, run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,8 @@ def test_the_db_worker_command_recovers_before_its_first_claim(database):
     row = claimed_by(f"{tasks.worker_id().rsplit(':', 1)[0]}:{dead_pid()}")
     handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+        with no_reconnects():
+            call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     finally:
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
