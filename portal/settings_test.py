@@ -22,4 +22,3 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
 # (Django's default is test_<NAME>).
 if os.environ.get("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
-
