@@ -70,7 +70,8 @@ def story_went_live(article_id: int, published_at: str) -> bool:
     article = Article.objects.filter(pk=article_id).first()
     if article is None or article.published_at is None:
         return False
-    if article.published_at.isoformat() != published_at or not article.is_published():
+    # Compared as instants: the admin saves local times (+06:00), the database returns UTC.
+    if article.published_at != datetime.fromisoformat(published_at) or not article.is_published():
         return False  # rescheduled or unpublished; a later task (if any) has the new time
     cache.bump_content()
     return True

@@ -106,6 +106,21 @@ def test_a_scheduled_story_is_queued_for_its_publish_time(
     assert article.is_published()
 
 
+def test_a_time_saved_in_local_time_still_goes_live(database, django_capture_on_commit_callbacks):
+    from zoneinfo import ZoneInfo
+
+    # As the admin form gives it: Asia/Almaty, where the database answers in UTC.
+    when = (timezone.now() + timedelta(milliseconds=300)).astimezone(ZoneInfo("Asia/Almaty"))
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article(published_at=when)
+    time.sleep(0.4)
+
+    run_worker()
+
+    job = DBTaskResult.objects.get(task_path="articles.tasks.story_went_live")
+    assert (job.status, job.return_value) == ("SUCCESSFUL", True)
+
+
 def test_a_rescheduled_story_leaves_the_old_task_harmless(
     database, django_capture_on_commit_callbacks
 ):
