@@ -316,7 +316,9 @@ class Article(models.Model):
         pixels = (self.cover_width or 0) * (self.cover_height or 0)
         if pixels > settings.RENDITIONS_INLINE_MAX_PIXELS:
             # Seconds of CPU for a 40-megapixel photo: the worker does it, the save answers.
-            tasks.enqueue_after_commit(tasks.make_cover_renditions, self.pk, self.cover_image.name)
+            tasks.enqueue_with_transaction(
+                tasks.make_cover_renditions, self.pk, self.cover_image.name
+            )
         else:
             self.cover_rendition_widths = tasks.cover_renditions_now(self.pk, self.cover_image)
 

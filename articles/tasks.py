@@ -8,11 +8,11 @@ from django_tasks import task
 
 from articles import images
 from core import cache
-from core.tasks import enqueue_after_commit, enqueue_at
+from core.tasks import enqueue_at, enqueue_with_transaction
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["enqueue_after_commit", "make_cover_renditions", "cover_renditions_now"]
+__all__ = ["enqueue_with_transaction", "make_cover_renditions", "cover_renditions_now"]
 
 
 def _store_widths(article_id: int, name: str, widths: list[int]) -> bool:

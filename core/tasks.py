@@ -48,18 +48,27 @@ def worker_configured() -> bool:
     return task_backends["default"].supports_defer
 
 
-def enqueue_after_commit(task, *args, **kwargs) -> None:
-    """Enqueue once the surrounding transaction commits, so the worker sees the rows."""
-    transaction.on_commit(lambda: _enqueue_logged(task, args, kwargs))
+def enqueue_with_transaction(task, *args, **kwargs) -> None:
+    """Enqueue ``task`` as part of the change that asks for it.
+
+    With the database queue the task's row is written in the surrounding transaction, so it
+    commits or rolls back with the change: a server killed right after the commit cannot
+    lose it, and the worker never sees it before the rows it needs. Without a worker the task
+    runs once the change has committed, and its failure never undoes the change.
+    """
+    if worker_configured():
+        task.enqueue(*args, **kwargs)
+    else:
+        transaction.on_commit(lambda: _enqueue_logged(task, args, kwargs))
 
 
 def enqueue_at(task, when: datetime, *args, **kwargs) -> bool:
-    """Run ``task`` at ``when`` on a worker; False when no worker is configured (the caller
-    then needs another way to get there, such as core.cache's bump on read)."""
+    """Run ``task`` at ``when`` on a worker, enqueued with the surrounding transaction; False
+    when no worker is configured (the caller then needs another way to get there, such as
+    core.cache's bump on read)."""
     if not worker_configured():
         return False
-    deferred = task.using(run_after=when)
-    transaction.on_commit(lambda: _enqueue_logged(deferred, args, kwargs))
+    task.using(run_after=when).enqueue(*args, **kwargs)
     return True
 
 

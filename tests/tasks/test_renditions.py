@@ -119,3 +119,17 @@ def test_pages_never_ask_storage_whether_renditions_exist(backend, media_root, c
         monkeypatch.setattr(FileSystemStorage, method, no_storage)
     assert "io.800w.webp 800w" in story_html(client, article)
     assert client.get("/").status_code == 200
+
+
+def test_the_job_commits_or_rolls_back_with_the_story(database, big_is_small, media_root):
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        make_article(cover_image=upload(image_bytes(size=(1600, 900)), "rolled.jpg"))
+        # Written with the story, not after its commit: a server killed right after the
+        # commit cannot lose the job.
+        assert DBTaskResult.objects.count() == 1
+        raise RuntimeError("the save fails later on")
+
+    assert not Article.objects.exists()
+    assert not DBTaskResult.objects.exists()
