@@ -677,8 +677,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="shorter load, no measurements")
     parser.add_argument("--readers", type=int, default=500)
+    parser.add_argument("--deadline", type=int, default=300, help="seconds before giving up")
     args = parser.parse_args()
-    exit_on_sigterm()
+    exit_on_sigterm(deadline=args.deadline)
     load_seconds = 4 if args.quick else 8
     began = time.monotonic()
     stack = Stack("portal_cluster", pageviews_rate="100000r/s")

@@ -94,8 +94,9 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--stories", type=int, default=50)
     parser.add_argument("--beacons", type=int, default=300)
+    parser.add_argument("--deadline", type=int, default=300, help="seconds before giving up")
     args = parser.parse_args()
-    exit_on_sigterm()
+    exit_on_sigterm(deadline=args.deadline)
     began = time.monotonic()
     stack = Stack("portal_nginxbench", pageviews_rate="100000r/s", tasks="immediate")
     ok = True

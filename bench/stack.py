@@ -497,10 +497,17 @@ class Stack:
             shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def exit_on_sigterm() -> None:
-    """SIGTERM unwinds like Ctrl-C, so the finally blocks stop every process."""
+def exit_on_sigterm(*, deadline: int = 0) -> None:
+    """SIGTERM, and ``deadline`` seconds passing, unwind like Ctrl-C, so the finally blocks
+    stop every process whatever hangs."""
 
     def stop(signum, frame):
         raise SystemExit(128 + signum)
 
+    def too_long(signum, frame):
+        raise TimeoutError(f"the run took longer than {deadline} s")
+
     signal.signal(signal.SIGTERM, stop)
+    if deadline:
+        signal.signal(signal.SIGALRM, too_long)
+        signal.alarm(deadline)
