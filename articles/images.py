@@ -8,7 +8,6 @@ the disk or the database.
 """
 
 import io
-import logging
 import posixpath
 import warnings
 
@@ -20,8 +19,6 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.text import latin_slugify
-
-logger = logging.getLogger(__name__)
 
 ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
 MAX_BYTES = 10 * 1024 * 1024
@@ -244,8 +241,8 @@ def make_renditions(name: str, *, storage=default_storage) -> list[str]:
 def clean_upload(field_file) -> bool:
     """Validate a newly assigned image and replace it with its metadata-free copy.
 
-    Returns whether there was a new upload (then call ``make_renditions_or_log`` once the
-    model is saved). A file already stored is left alone.
+    Returns whether there was a new upload (then make its renditions once the model is
+    saved: ``Article.save``). A file already stored is left alone.
     """
     if not field_file or field_file._committed:
         return False
@@ -253,11 +250,3 @@ def clean_upload(field_file) -> bool:
     clean = strip_metadata(field_file.file)
     field_file.save(clean.name, clean, save=False)
     return True
-
-
-def make_renditions_or_log(field_file) -> None:
-    """Renditions of a stored image; a missing rendition must never cost the story its save."""
-    try:
-        make_renditions(field_file.name, storage=field_file.storage)
-    except Exception:
-        logger.exception("renditions of %s failed", field_file.name)

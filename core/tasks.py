@@ -1,4 +1,4 @@
-"""Background work on django-tasks: enqueueing after the commit, deferred and periodic tasks,
+"""Background work on django-tasks: enqueueing with the change that asks for it, deferred and
 and getting back the tasks a killed worker was running.
 
 The backend is the setting's (portal/settings.py): ``ImmediateBackend`` runs a task inside the
