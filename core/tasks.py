@@ -1,5 +1,5 @@
 """Background work on django-tasks: enqueueing with the change that asks for it, deferred and
-and getting back the tasks a killed worker was running.
+periodic tasks, and getting back the tasks a killed worker was running.
 
 The backend is the setting's (portal/settings.py): ``ImmediateBackend`` runs a task inside the
 call that enqueues it, so the site works with no worker; the database backend
