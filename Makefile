@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test install install-dev migrate demo lint format e2e messages bench-site bench-pageviews clean
+.PHONY: run test install install-dev migrate demo lint format e2e messages bench-site bench-pageviews bench-cluster bench-nginx clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,12 @@ bench-site: install-dev
 
 bench-pageviews: install-dev
 	$(PY) bench/pageviews.py $(BENCH_ARGS)
+
+bench-cluster: install-dev
+	$(PY) bench/cluster.py $(BENCH_ARGS)
+
+bench-nginx: install-dev
+	$(PY) bench/nginx.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles

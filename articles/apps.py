@@ -28,6 +28,12 @@ class ArticlesConfig(AppConfig):
         cache.watch_m2m(Article.tags.through)
         cache.watch_schedule(Article.objects.next_publish_time)
 
+        from django.db.models.signals import post_save
+
+        from articles.tasks import schedule_going_live
+
+        post_save.connect(schedule_going_live, sender=Article, dispatch_uid="articles.go_live")
+
         from core.slugs import keep_old_slugs
 
         keep_old_slugs("articles.Tag")

@@ -19,6 +19,7 @@ from core.images import (  # noqa: F401  (names the article form and migrations 
     MAX_PIXELS,
     RENDITION_FORMAT,
     RENDITION_WIDTHS,
+    image_size,
     make_renditions,
     make_renditions_or_log,
     rendition_name,

@@ -209,6 +209,10 @@ class Article(models.Model):
     )
     cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # Widths of the renditions that exist. Pages build srcset from this alone (no storage
+    # call): a big upload's renditions come later from the worker, and until then readers get
+    # the original, scaled by the browser.
+    cover_rendition_widths = models.JSONField(default=list, blank=True, editable=False)
     cover_caption = models.CharField(_("cover caption"), max_length=300, blank=True)
     cover_credit = models.CharField(_("cover credit"), max_length=150, blank=True)
     cover_photo = models.ForeignKey(
@@ -262,7 +266,9 @@ class Article(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["view_count", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["view_count", "updated_at", "cover_rendition_widths"]
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -305,11 +311,13 @@ class Article(models.Model):
         self._derive_fields()
         new_cover, replaced = self._take_cover()
         if not self._state.adding and not args and not kwargs.get("force_insert"):
-            # view_count changes only by atomic counting; an instance loaded before some reads
-            # (an admin form, a service) must not write its stale number back.
+            # view_count changes only by atomic counting, and rendition widths only when made:
+            # an instance loaded before (an admin form, a service) must not write its stale
+            # values back.
+            skipped = {"id", "view_count"} | (set() if new_cover else {"cover_rendition_widths"})
             kwargs.setdefault(
                 "update_fields",
-                [f.name for f in self._meta.concrete_fields if f.name not in ("id", "view_count")],
+                [f.name for f in self._meta.concrete_fields if f.name not in skipped],
             )
         super().save(*args, **kwargs)
         self._after_save(new_cover, replaced, kwargs.get("update_fields"))
@@ -323,6 +331,7 @@ class Article(models.Model):
         new_cover = images.clean_upload(self.cover_image)
         if new_cover:
             self.cover_photo = None
+            self.cover_rendition_widths = []
         self._follow_library_cover()
         return new_cover, self._stored_cover_name()
 
@@ -331,7 +340,7 @@ class Article(models.Model):
         if update_fields is None or {"body", "cover_photo"} & set(update_fields):
             self._record_photo_uses()
         if new_cover:
-            images.make_renditions_or_log(self.cover_image)
+            self._make_renditions()
         if replaced and replaced != self.cover_image.name:
             # A replaced cover stays reachable at its old address unless it is removed.
             delete_cover_after_commit(replaced, storage=self.cover_image.storage)
@@ -352,10 +361,14 @@ class Article(models.Model):
         if photo is not None:
             self.cover_image.name = photo.image.name
             self.cover_width, self.cover_height = photo.width, photo.height
+            # The library made the photo's renditions when it was uploaded.
+            sizes = images.rendition_sizes(photo.width, photo.height)
+            self.cover_rendition_widths = [width for width, _height in sizes]
             self.cover_caption, self.cover_credit = photo.caption, photo.credit
         elif self.cover_image and self.cover_image.name.startswith(LIBRARY_PREFIX):
             self.cover_image.name = ""
             self.cover_width = self.cover_height = None
+            self.cover_rendition_widths = []
 
     def _record_photo_uses(self) -> None:
         """Keep ``StoryPhoto`` in step with the body and cover: a used photo cannot be deleted."""
@@ -373,6 +386,18 @@ class Article(models.Model):
                 [StoryPhoto(article=self, photo_id=pk) for pk in wanted - recorded],
                 ignore_conflicts=True,
             )
+
+    def _make_renditions(self) -> None:
+        from articles import tasks
+
+        pixels = (self.cover_width or 0) * (self.cover_height or 0)
+        if pixels > settings.RENDITIONS_INLINE_MAX_PIXELS:
+            # Seconds of CPU for a 40-megapixel photo: the worker does it, the save answers.
+            tasks.enqueue_with_transaction(
+                tasks.make_cover_renditions, self.pk, self.cover_image.name
+            )
+        else:
+            self.cover_rendition_widths = tasks.cover_renditions_now(self.pk, self.cover_image)
 
     def _derive_fields(self) -> None:
         """Sanitized body, a publish time for a published story, a slug that follows the title
@@ -428,7 +453,18 @@ class Article(models.Model):
     @property
     def cover_renditions(self) -> list[dict]:
         """``{url, width, height}`` per rendition, narrowest first, computed without I/O."""
-        return images.renditions(self.cover_image, self.cover_width, self.cover_height)
+        if not self.cover_image:
+            return []
+        storage = self.cover_image.storage
+        return [
+            {
+                "url": storage.url(images.rendition_name(self.cover_image.name, w)),
+                "width": w,
+                "height": h,
+            }
+            for w, h in images.rendition_sizes(self.cover_width, self.cover_height)
+            if w in (self.cover_rendition_widths or ())
+        ]
 
     @cached_property
     def byline_authors(self):

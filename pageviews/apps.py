@@ -18,3 +18,9 @@ class PageviewsConfig(AppConfig):
         post_delete.connect(
             article_changed, sender="articles.Article", dispatch_uid="pageviews.deleted"
         )
+
+        from core import tasks
+        from pageviews import conf
+        from pageviews.tasks import flush_pageviews_if_due
+
+        tasks.periodic(flush_pageviews_if_due, every=conf.get("PAGEVIEWS_FLUSH_CHECK_SECONDS"))

@@ -161,14 +161,16 @@ def forget_live(article_id: int) -> None:
         r.delete(key("live", article_id))
 
 
-def is_due(*, now: float | None = None) -> bool:
+def is_due(*, now: float | None = None, after_seconds: float | None = None) -> bool:
     r = client()
     since = r.get(key("since"))
     if since is None:
         # No start time: due only if something is waiting (a start key lost, a killed flush).
         return bool(r.exists(key("buffer")) or r.scard(key("pending")))
     now = time.time() if now is None else now
-    return now - float(since) >= conf.get("PAGEVIEWS_FLUSH_AFTER_SECONDS")
+    if after_seconds is None:
+        after_seconds = conf.get("PAGEVIEWS_FLUSH_AFTER_SECONDS")
+    return now - float(since) >= after_seconds
 
 
 def swap(*, batch_size: int) -> list[str]:

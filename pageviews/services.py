@@ -15,7 +15,7 @@ from django.db.models import Case, F, PositiveBigIntegerField, Value, When
 from django.utils import timezone
 
 from articles.models import Article
-from core import cache
+from core import cache, tasks
 from pageviews import buffer, conf
 from pageviews.models import AppliedFlush, DailyPageViews, ReaderMark
 from pageviews.periods import today
@@ -332,13 +332,13 @@ def applied_flushes_prune(*, older_than: timedelta = timedelta(days=2)) -> int:
     return deleted
 
 
-def pageviews_flush_if_due() -> FlushResult | None:
-    """Flush once the oldest buffered read is PAGEVIEWS_FLUSH_AFTER_SECONDS old, unless another
-    worker is at it."""
+def pageviews_flush_if_due(*, after_seconds: float | None = None) -> FlushResult | None:
+    """Flush once the oldest buffered read is PAGEVIEWS_FLUSH_AFTER_SECONDS (or
+    ``after_seconds``) old, unless another worker is at it."""
     if not conf.redis_url():
         return None
     try:
-        if not buffer.is_due():
+        if not buffer.is_due(after_seconds=after_seconds):
             return None
         token = buffer.acquire_lock()
     except redis.RedisError:
@@ -362,6 +362,9 @@ def pageviews_flush_if_due() -> FlushResult | None:
             pass  # the lock expires by itself
 
 
+# With a worker configured, the in-process flusher waits this many times longer.
+FALLBACK_FACTOR = 3
+
 _flusher_pid = None
 _flusher_lock = threading.Lock()
 
@@ -383,8 +386,13 @@ def flusher_start() -> None:
 def _flusher_loop() -> None:
     while True:
         time.sleep(conf.get("PAGEVIEWS_FLUSH_CHECK_SECONDS") * random.uniform(0.8, 1.2))
+        after = conf.get("PAGEVIEWS_FLUSH_AFTER_SECONDS")
+        if tasks.worker_configured():
+            # The worker flushes (pageviews.tasks); this thread steps in only when the buffer
+            # shows that no worker has for a while (stopped, crashed, never started).
+            after *= FALLBACK_FACTOR
         try:
-            pageviews_flush_if_due()
+            pageviews_flush_if_due(after_seconds=after)
         except Exception:
             logger.exception("pageviews: background flush failed")
         finally:

@@ -92,6 +92,9 @@ INSTALLED_APPS = [
     "photos",
     "articles",
     "pageviews",
+    # After portal: its db_worker (which recovers a killed worker's tasks) must win.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -399,6 +402,32 @@ PAGEVIEWS_REDIS_URL = os.environ.get("PAGEVIEWS_REDIS_URL", "").strip()
 # Distinct readers of one story counted per client address in 30 minutes; 0 = no cap.
 PAGEVIEWS_READERS_PER_ADDRESS = env_int("PAGEVIEWS_READERS_PER_ADDRESS", 50)
 # --- end PAGEVIEWS --------------------------------------------------------------------------
+
+# --- Background tasks (core/tasks.py; docs/deploy.md, "The worker") ------------------------
+# Immediate by default: a task runs inside the request that enqueues it, so development and
+# tests need no worker. With TASKS_BACKEND=database tasks wait in PostgreSQL for
+# `manage.py db_worker`, which also runs the periodic ones (the read-count flush).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate").strip().lower() or "immediate"
+if TASKS_BACKEND not in {"immediate", "database"}:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be immediate or database, got {TASKS_BACKEND!r}."
+    )
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks_db.DatabaseBackend"
+            if TASKS_BACKEND == "database"
+            else "django_tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+# A task claimed longer ago than this is taken to be orphaned by a killed worker on another
+# machine and is run again (a worker on the same machine notices a dead one at once). It must
+# exceed the slowest task: a 40-megapixel rendition takes a few seconds.
+TASKS_LEASE_SECONDS = env_int("TASKS_LEASE_SECONDS", 300)
+# Uploads above this many pixels get their renditions from the worker, so the save answers at
+# once; smaller ones are done inline (well under a second).
+RENDITIONS_INLINE_MAX_PIXELS = env_int("RENDITIONS_INLINE_MAX_PIXELS", 4_000_000)
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

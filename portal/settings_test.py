@@ -8,7 +8,7 @@ import tempfile
 os.environ.setdefault("DEBUG", "1")
 
 from portal.settings import *  # noqa: E402, F403
-from portal.settings import CACHES  # noqa: E402
+from portal.settings import CACHES, DATABASES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-media-")
@@ -22,3 +22,7 @@ STORAGES = {
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     # A test run must never see or clobber a live site's cache.
     CACHES["default"]["KEY_PREFIX"] = "portal-test"
+# Several people share one PostgreSQL server: each may name the database the tests create
+# (Django's default is test_<NAME>).
+if os.environ.get("TEST_DATABASE_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}

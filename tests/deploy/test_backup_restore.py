@@ -71,7 +71,14 @@ def script(name: str, argument: Path, **env) -> str:
     for tool in ("pg_dump", "pg_restore", "psql", "rsync"):
         if shutil.which(tool) is None:
             pytest.fail(f"{tool} is missing (apt-get install postgresql-client rsync)")
-    clean = {"PATH": os.environ["PATH"], "LANG": "C.UTF-8", "PYTHON": sys.executable, **env}
+    # The scripts read the site's settings; a real host has SECRET_KEY in its environment file.
+    clean = {
+        "PATH": os.environ["PATH"],
+        "LANG": "C.UTF-8",
+        "PYTHON": sys.executable,
+        "SECRET_KEY": "backup-test-" + "x" * 40,
+        **env,
+    }
     result = subprocess.run(
         ["bash", str(ROOT / "deploy" / name), str(argument)],
         env=clean,

@@ -142,7 +142,10 @@ class App(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Vary", "Cookie")
-        if self.path.startswith("/private/"):
+        if self.path.startswith("/media/"):
+            # What portal.views.media sends (SERVE_MEDIA=1).
+            self.send_header("Cache-Control", "public, max-age=31536000, immutable")
+        elif self.path.startswith("/private/"):
             self.send_header("Cache-Control", "private, no-cache")
         elif not self.path.startswith("/nolifetime/"):
             # What the page cache middleware sends an anonymous reader.
@@ -223,7 +226,7 @@ def test_a_dead_app_server_is_skipped(proxy):
     assert statuses == [200] * 6
 
 
-def test_pages_are_cached_for_the_apps_s_maxage_per_language_only(proxy):
+def test_pages_are_cached_per_language_only(proxy):
     first = get(proxy, "/news/", cookie="pv_reader=a")
     again = get(proxy, "/news/", cookie="pv_reader=b; other=1")
     russian = get(proxy, "/news/", cookie="django_language=ru; pv_reader=a")
@@ -237,6 +240,27 @@ def test_pages_are_cached_for_the_apps_s_maxage_per_language_only(proxy):
     assert by_header[1]["X-Cache-Status"] == "HIT", "a header never makes another page"
     assert partial[1]["X-Cache-Status"] == "MISS"
     assert partial[2]["count"] == 1  # its own page, rendered once
+
+
+def test_the_micro_cache_keeps_a_page_one_second_and_passes_s_maxage_on(proxy):
+    first = get(proxy, "/micro/")
+    again = get(proxy, "/micro/")
+    # nginx counts lifetimes in whole seconds: "1s" is one to two seconds.
+    time.sleep(2.1)
+    later = get(proxy, "/micro/")
+
+    assert (first[2]["count"], again[2]["count"]) == (1, 1)
+    assert later[2]["count"] == 2
+    assert "s-maxage=30" in again[1]["Cache-Control"]
+
+
+def test_media_from_the_app_are_kept_past_the_pages_second(proxy):
+    first = get(proxy, "/media/covers/a.jpg")
+    time.sleep(2.1)
+    later = get(proxy, "/media/covers/a.jpg")
+
+    assert (first[2]["count"], later[2]["count"]) == (1, 1)
+    assert later[1]["X-Cache-Status"] == "HIT"
 
 
 def test_staff_sessions_bypass_the_cache(proxy):

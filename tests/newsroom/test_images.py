@@ -1,3 +1,4 @@
+import io
 import re
 
 import pytest
@@ -118,3 +119,46 @@ def test_replacing_and_clearing_a_cover_does_not_fail(editor_client, media_root)
     assert cleared.status_code == 302
     article.refresh_from_db()
     assert not article.cover_image and article.cover_renditions == []
+
+
+@pytest.mark.parametrize("progressive", [False, True])
+def test_an_upright_jpeg_loses_its_metadata_without_being_re_encoded(progressive):
+    picture = Image.new("RGB", (320, 200), (10, 200, 30))
+    for x in range(0, 320, 37):
+        picture.paste((x % 255, 90, 200), (x, 0, x + 17, 200))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif.get_ifd(GPS_IFD).update({1: "N", 2: (43.0, 15.0, 0.0)})
+    out = io.BytesIO()
+    picture.save(out, "JPEG", progressive=progressive, exif=exif, comment=b"source: secret")
+    # Phones append more pictures (with their own EXIF) after the end-of-image marker.
+    data = out.getvalue() + b"\xff\xd8\xff\xe1 Exif PhoneMaker trailer"
+
+    stripped = images.strip_metadata(upload(data, "photo.jpg")).read()
+
+    for leak in (b"PhoneMaker", b"secret", b"trailer"):
+        assert leak not in stripped
+    with Image.open(io.BytesIO(data)) as before, Image.open(io.BytesIO(stripped)) as after:
+        assert not after.getexif()
+        assert after.tobytes() == before.tobytes()  # not one pixel re-encoded
+
+
+def test_a_turned_jpeg_is_re_encoded_upright():
+    exif = Image.Exif()
+    exif[0x0112] = 6  # shot with the phone held upright: turn a quarter to view
+    out = io.BytesIO()
+    Image.new("RGB", (300, 100), (200, 10, 10)).save(out, "JPEG", exif=exif)
+
+    stripped = images.strip_metadata(upload(out.getvalue(), "turned.jpg")).read()
+
+    with Image.open(io.BytesIO(stripped)) as after:
+        assert after.size == (100, 300)
+        assert not after.getexif().get(0x0112)
+
+
+def test_a_truncated_big_jpeg_is_refused():
+    data = image_bytes(size=(2000, 1500))
+
+    with pytest.raises(ValidationError) as caught:
+        images.validate_cover_image(upload(data[: len(data) // 2]))
+    assert caught.value.code == "damaged"

@@ -42,6 +42,11 @@ BATCH = 2000
 HISTORY_DAYS = 90
 
 
+def demo_rendition_widths(width: int, height: int) -> list[int]:
+    # save_picture made every rendition of the shared demo files.
+    return [w for w, _h in images.rendition_sizes(width, height)]
+
+
 class Command(BaseCommand):
     help = "Create demo content (users, authors, tags, the seed story and N generated stories)."
 
@@ -297,6 +302,7 @@ class DemoSeeder:
         )
         if cover:
             article.cover_image.name, article.cover_width, article.cover_height = cover
+            article.cover_rendition_widths = demo_rendition_widths(cover[1], cover[2])
             article.cover_caption = "Алматы қаласы әкімдігінің алқа жиыны"
             article.cover_credit = "Алматы қаласы әкімдігі"
         article.save()
@@ -368,6 +374,7 @@ class DemoSeeder:
                     path, width, height = rng.choice(self.covers)
                     article.cover_image.name = path
                     article.cover_width, article.cover_height = width, height
+                    article.cover_rendition_widths = demo_rendition_widths(width, height)
                 if kind in ("draft", "review"):
                     article_authors = [journalist_author]
                 else:
