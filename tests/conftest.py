@@ -5,6 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
+from tests.factories import make_user
 from tests.helpers.environment import required
 
 
@@ -24,6 +25,29 @@ def _postgres_only(request):
         if required("REQUIRE_POSTGRES"):
             pytest.fail("REQUIRE_POSTGRES=1 but the tests run on " + connection.vendor)
         pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://...")
+
+
+# --- Newsroom people ------------------------------------------------------------------------
+@pytest.fixture
+def editor(db):
+    return make_user("Editor", first_name="Айгүл", last_name="Редактор")
+
+
+@pytest.fixture
+def journalist(db):
+    return make_user("Journalist", first_name="Ермек", last_name="Сахариев")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def journalist_client(client, journalist):
+    client.force_login(journalist)
+    return client
 
 
 @pytest.fixture

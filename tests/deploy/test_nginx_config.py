@@ -19,22 +19,12 @@ from pathlib import Path
 
 import pytest
 
+from bench.stack import free_ports  # the one loopback port finder (benchmarks too)
 from tests.helpers.environment import required
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 CONF = ROOT / "deploy" / "nginx" / "portal.conf"
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
-
-
-def free_ports(count):
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
 
 
 def replace(text: str, old: str, new: str) -> str:

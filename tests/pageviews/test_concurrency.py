@@ -1,9 +1,6 @@
 """Exactness under load: threads against the real endpoint of a live server, on PostgreSQL."""
 
-import http.client
 import uuid
-from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -11,7 +8,7 @@ from pageviews.models import DailyPageViews
 from pageviews.periods import today
 from pageviews.services import pageviews_flush
 from tests.factories import make_article
-from tests.helpers.beacons import BROWSER
+from tests.helpers.beacons import fire
 
 READS = 240
 # Django's live server listens with a backlog of 10: more clients at once get resets.
@@ -29,27 +26,6 @@ pytestmark = [
 def _one_address_many_readers(settings):
     # Every thread reads from loopback; the per-address cap has tests of its own.
     settings.PAGEVIEWS_READERS_PER_ADDRESS = 0
-
-
-def fire(live_server, article, readers: list[str]) -> list[int]:
-    """POST one beacon per reader id, many at once; return the status codes."""
-    address = urlsplit(live_server.url)
-
-    def post(reader: str) -> int:
-        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
-        try:
-            connection.request(
-                "POST",
-                f"/pageviews/{article.pk}/",
-                body=reader,
-                headers={"User-Agent": BROWSER, "Content-Type": "text/plain;charset=UTF-8"},
-            )
-            return connection.getresponse().status
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(THREADS) as pool:
-        return list(pool.map(post, readers))
 
 
 def counted(article) -> tuple[int, int]:

@@ -13,19 +13,9 @@ from pageviews.periods import today
 from pageviews.selectors import most_read
 from pageviews.services import pageview_count, pageviews_flush
 from tests.factories import make_article, make_articles
-from tests.helpers.beacons import beacon, new_reader
+from tests.helpers.beacons import beacon, new_reader, totals
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db]
-
-
-def totals(articles) -> list[tuple[int, int]]:
-    """Per article: (total, sum of its day rows)."""
-    result = []
-    for article in articles:
-        article.refresh_from_db()
-        rows = DailyPageViews.objects.filter(article=article).values_list("count", flat=True)
-        result.append((article.view_count, sum(rows)))
-    return result
 
 
 def count_reads(articles, per_article: int) -> None:

@@ -3,21 +3,11 @@
 import pytest
 
 from pageviews import buffer, services
-from pageviews.models import DailyPageViews
 from pageviews.services import pageview_count, pageviews_flush
 from tests.factories import make_articles
-from tests.helpers.beacons import new_reader
+from tests.helpers.beacons import new_reader, totals
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db]
-
-
-def totals(articles) -> list[tuple[int, int]]:
-    result = []
-    for article in articles:
-        article.refresh_from_db()
-        rows = DailyPageViews.objects.filter(article=article).values_list("count", flat=True)
-        result.append((article.view_count, sum(rows)))
-    return result
 
 
 def read_each(articles) -> None:

@@ -1,10 +1,7 @@
 """One address adds at most PAGEVIEWS_READERS_PER_ADDRESS readers of a story per 30 minutes."""
 
-import http.client
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings as django_settings
@@ -16,7 +13,7 @@ from pageviews.models import ReaderMark
 from pageviews.readers import address_key
 from pageviews.services import pageview_count, pageviews_flush
 from tests.factories import make_article
-from tests.helpers.beacons import BROWSER, beacon, new_reader
+from tests.helpers.beacons import BROWSER, beacon, fire, new_reader
 from tests.test_settings import settings_of
 
 # Every test runs on the database path and again through the Redis buffer.
@@ -179,23 +176,7 @@ def test_behind_a_proxy_the_cap_follows_the_forwarded_address(client, settings, 
 def test_readers_racing_from_one_address_never_pass_the_cap(live_server, settings, path):
     settings.PAGEVIEWS_READERS_PER_ADDRESS = 10
     article = make_article(region=None)
-    where = urlsplit(live_server.url)
-
-    def post(reader: str) -> int:
-        connection = http.client.HTTPConnection(where.hostname, where.port, timeout=30)
-        try:
-            connection.request(
-                "POST",
-                f"/pageviews/{article.pk}/",
-                body=reader,
-                headers={"User-Agent": BROWSER, "Content-Type": "text/plain;charset=UTF-8"},
-            )
-            return connection.getresponse().status
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(8) as pool:
-        statuses = list(pool.map(post, [str(uuid.uuid4()) for _ in range(80)]))
+    statuses = fire(live_server, article, [str(uuid.uuid4()) for _ in range(80)])
 
     assert statuses == [204] * 80
     assert total(article) == 10

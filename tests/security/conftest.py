@@ -1,22 +1,13 @@
 """Newsroom people for the security tests, each with a client of their own.
 
-Own fixtures (built on ``tests.factories``) so that two roles can act in one test.
+The people come from tests/conftest.py; here each gets a client of their own, so that two
+roles can act in one test.
 """
 
 import pytest
 from django.test import Client
 
 from tests.factories import make_user
-
-
-@pytest.fixture
-def editor(db):
-    return make_user("Editor", first_name="Айгүл", last_name="Редактор")
-
-
-@pytest.fixture
-def journalist(db):
-    return make_user("Journalist", first_name="Ермек", last_name="Сахариев")
 
 
 @pytest.fixture

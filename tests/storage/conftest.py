@@ -7,7 +7,6 @@ Without `weed` the tests are skipped, unless REQUIRE_S3=1 (CI), where that is a 
 
 import json
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.stack import free_ports  # the one loopback port finder (benchmarks too)
 from tests.helpers.environment import required
 from tests.test_settings import settings_of
 
@@ -47,17 +47,6 @@ def weed_binary() -> str | None:
     if beside_python.exists():
         return str(beside_python)
     return shutil.which("weed")
-
-
-def free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
 
 
 @dataclass
