@@ -16,6 +16,8 @@ from core.slugs import SlugMoved, moved_to
 PER_PAGE = 12
 # Bounds the OFFSET a request can ask for (120,000 stories deep is far past any reader).
 MAX_PAGE = 10_000
+# Past this many rows a page skips over ids only (``_deep_slice``); nearer pages stay one query.
+DEEP_OFFSET = 600
 ITEMS_TEMPLATE = "partials/article_list_items.html"
 
 
@@ -48,8 +50,24 @@ def paginate(request, queryset, *, per_page: int = PER_PAGE) -> ShowMorePage:
     """
     number = page_number(request)
     start = (number - 1) * per_page
-    items = list(queryset[start : start + per_page + 1])
+    if start < DEEP_OFFSET:
+        items = list(queryset[start : start + per_page + 1])
+    else:
+        items = _deep_slice(queryset, start, per_page + 1)
     return page_of(items, number, per_page=per_page, start=0)
+
+
+def _deep_slice(queryset, start: int, count: int) -> list:
+    """Rows ``start`` to ``start + count`` without reading every skipped row.
+
+    An OFFSET of 60,000 stories fetched 60,000 table rows only to drop them (about 0.7 s);
+    skipping over the ids alone walks the index (an index-only scan where the list has one),
+    then one query by primary key loads the page with the queryset's own joins and prefetches.
+    """
+    ids = list(queryset.values_list("pk", flat=True)[start : start + count])
+    rows = queryset.model._default_manager.none() if not ids else queryset.filter(pk__in=ids)
+    by_pk = {row.pk: row for row in rows.order_by()}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 def page_of(items: list, number: int, *, per_page: int, start: int | None = None) -> ShowMorePage:
