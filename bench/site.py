@@ -323,6 +323,11 @@ def main() -> int:
     )
     parser.add_argument("--redis", action="store_true", default=True, help=argparse.SUPPRESS)
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/10")
+    parser.add_argument(
+        "--mix", action="store_true", help="only the realistic mix (page cache on, Redis)"
+    )
+    parser.add_argument("--zipf-s", type=float, default=1.1, help="the mix's popularity skew")
+    parser.add_argument("--publish-every", type=float, default=10, help="mix: seconds")
     parser.add_argument("--search-word", default=COMMON_WORD, help="the common-word search")
     parser.add_argument("--only", default="", help="comma-separated target names (substrings)")
     args = parser.parse_args()
@@ -335,6 +340,10 @@ def main() -> int:
         env = server_env(args, cold=False, static_root=static_root)
         prepare_database(args, env)
         manage(env, "collectstatic", "--noinput", "-v0")
+        if args.mix:
+            summary, rss = run_mix(args, static_root)
+            report_mix(summary, rss, args)
+            return 0
         urls = sample_urls(args)
         results, memory = {}, {}
         wanted = [part.strip() for part in args.only.split(",") if part.strip()]
@@ -356,6 +365,365 @@ def main() -> int:
     finally:
         shutil.rmtree(static_root, ignore_errors=True)
     return 0
+
+
+# --- the realistic mix (--mix) -------------------------------------------------------------
+
+# Readers: a story drawn from a Zipf popularity over every published story, then its counted
+# read. wrk asks this script for one request at a time whatever the connection, so "the next
+# request is the beacon of the last article" puts the beacon on the next connection that is
+# free, usually while the page is still on the wire: the same count of beacons as a browser
+# sends, not tied to the very connection that fetched the page. The crawler: old stories in
+# id order, and every tenth of its requests the next sitemap page.
+MIX_LUA = r"""
+local popular, oldest, sitemaps = {}, {}, %(sitemaps)s
+for line in io.lines(%(popular)q) do popular[#popular + 1] = line end
+for line in io.lines(%(oldest)q) do oldest[#oldest + 1] = line end
+local cumulative, total = {}, 0
+for rank = 1, #popular do
+  total = total + rank ^ -%(zipf_s)f
+  cumulative[rank] = total
+end
+local function zipf()
+  local u, lo, hi = math.random() * total, 1, #popular
+  while lo < hi do
+    local mid = math.floor((lo + hi) / 2)
+    if cumulative[mid] < u then lo = mid + 1 else hi = mid end
+  end
+  return popular[lo]
+end
+local function uuid4()
+  return string.format("%%04x%%04x-%%04x-4%%03x-%%04x-%%04x%%04x%%04x",
+    math.random(0, 65535), math.random(0, 65535), math.random(0, 65535),
+    math.random(0, 4095), 32768 + math.random(0, 16383),
+    math.random(0, 65535), math.random(0, 65535), math.random(0, 65535))
+end
+local reader = {["User-Agent"] = %(browser)q, ["Accept-Language"] = "kk"}
+local beacon = {["User-Agent"] = %(browser)q, ["Sec-Fetch-Site"] = "same-origin",
+                ["Content-Type"] = "text/plain;charset=UTF-8"}
+local crawler = {["User-Agent"] = %(crawler)q}
+local crawled, pending = 0, nil
+math.randomseed(%(seed)d)
+request = function()
+  if pending then
+    local next_request = pending
+    pending = nil
+    return next_request
+  end
+  if math.random() < %(crawl_share)f then
+    crawled = crawled + 1
+    if crawled %% 10 == 0 then
+      return wrk.format("GET", sitemaps[(crawled / 10 - 1) %% #sitemaps + 1], crawler)
+    end
+    return wrk.format("GET", oldest[(crawled - 1) %% #oldest + 1], crawler)
+  end
+  local path = zipf()
+  pending = wrk.format("POST", "/pageviews/" .. path:match("^/news/(%%d+)/") .. "/",
+                       beacon, uuid4())
+  return wrk.format("GET", path, reader)
+end
+done = function(summary, latency, requests)
+  io.write(string.format(
+    "RESULT {\"requests\": %%d, \"seconds\": %%f, \"p50\": %%f, \"p99\": %%f, " ..
+    "\"errors\": %%d, \"non2xx\": %%d}\n",
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
+    latency:percentile(99) / 1000,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.status))
+end
+"""
+BROWSER = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0 Safari/537.36"
+)
+CRAWLER = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+# One request in ten is the crawler's. Each reader page brings its beacon, so a reader's
+# turn is two requests: c / (c + 2 (1 - c)) = 0.1 gives c = 2 / 11.
+CRAWL_SHARE = 2 / 11
+# The access log of the mix server: when the response ended (bench/gunicorn_log.py), method,
+# path, canonical query (the page cache rewrites it before logging), status, microseconds,
+# X-Page-Cache, and the user agent last since it holds spaces.
+ACCESS_FORMAT = "%(E)s %(m)s %(U)s ?%(q)s %(s)s %(D)s %({x-page-cache}o)s %(a)s"
+
+# A long-lived Django process publishing one draft every --publish-every seconds through the
+# ORM (Article.save, so the signals bump the content generation as an editor's save would).
+# It prints what it changed, so the drafts are put back afterwards and the seeded database
+# stays as it was.
+PUBLISHER = """
+import sys, time
+from django.utils import timezone
+from articles.models import Article
+every = {every}
+drafts = list(Article.objects.filter(status="draft").order_by("id").values_list("id", flat=True))
+for pk in drafts:
+    time.sleep(every)
+    story = Article.objects.get(pk=pk)
+    story.status = Article.Status.PUBLISHED
+    story.published_at = None
+    story.save()
+    print("PUBLISHED", f"{{time.time():.4f}}", pk, flush=True)
+"""
+
+
+def popularity_files(args, folder: str) -> tuple[str, str, list[str]]:
+    out = subprocess.run(
+        [
+            "psql",
+            args.database_url,
+            "-tAc",
+            "SELECT id || '/' || slug FROM articles_article"
+            " WHERE status = 'published' AND published_at <= now() ORDER BY id",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    by_id = [f"/news/{row}/" for row in out.splitlines() if row]
+    # Popularity is independent of age here (a seeded shuffle): the crawler, not the
+    # readers, is what walks the archive in order.
+    ranked = by_id[:]
+    random.Random(11).shuffle(ranked)
+    popular, oldest = Path(folder) / "popular.txt", Path(folder) / "oldest.txt"
+    popular.write_text("\n".join(ranked) + "\n")
+    oldest.write_text("\n".join(by_id) + "\n")
+    pages = -(-len(by_id) // 10_000)  # articles.sitemaps.ArticleSitemap.limit
+    sitemaps = ["/sitemap.xml"] + [f"/sitemap.xml?p={n}" for n in range(2, pages + 1)]
+    return str(popular), str(oldest), sitemaps
+
+
+def wrk_script(server: Server, script: str, seconds: float, args) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    try:
+        out = subprocess.run(
+            [
+                "wrk",
+                f"-t{args.threads}",
+                f"-c{args.connections}",
+                f"-d{max(1, round(seconds))}s",
+                "--timeout",
+                "10s",
+                "-s",
+                handle.name,
+                server.url("/"),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(handle.name)
+    line = next(line for line in out.splitlines() if line.startswith("RESULT "))
+    result = json.loads(line.removeprefix("RESULT "))
+    result["rps"] = result["requests"] / result["seconds"]
+    return result
+
+
+def view_count_total(args) -> int:
+    return int(
+        subprocess.run(
+            ["psql", args.database_url, "-tAc", "SELECT sum(view_count) FROM articles_article"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    )
+
+
+def run_mix(args, static_root: str) -> tuple[dict, list[float]]:
+    folder = tempfile.mkdtemp(prefix="portal-bench-mix-")
+    access_log = Path(folder) / "access.log"
+    env = server_env(args, cold=False, static_root=static_root)
+    env.update(
+        {
+            "PYTHONPATH": str(ROOT),
+            "GUNICORN_ACCESS_LOG": str(access_log),
+            "GUNICORN_CMD_ARGS": (
+                "--logger-class bench.gunicorn_log.TimedLogger "
+                f"--access-logformat '{ACCESS_FORMAT}'"
+            ),
+            # Every reader comes from 127.0.0.1 here: without this, the per-address cap would
+            # stop counting after 50 readers of a story, which no real audience meets.
+            "PAGEVIEWS_READERS_PER_ADDRESS": "0",
+        }
+    )
+    popular, oldest, sitemaps = popularity_files(args, folder)
+    script = MIX_LUA % {
+        "popular": popular,
+        "oldest": oldest,
+        "sitemaps": "{" + ", ".join(json.dumps(s) for s in sitemaps) + "}",
+        "zipf_s": args.zipf_s,
+        "browser": BROWSER,
+        "crawler": CRAWLER,
+        "crawl_share": CRAWL_SHARE,
+        "seed": 7,
+    }
+    manage(env, "flush_pageviews")
+    counted_before = view_count_total(args)
+    windows, runs, ratios = [], [], []
+    publishes = []
+    # The drafts published during the run, with what they were, to put them back.
+    drafts = subprocess.run(
+        [
+            "psql",
+            args.database_url,
+            "-tAc",
+            "SELECT id, coalesce(published_at::text, '') FROM articles_article"
+            " WHERE status = 'draft'",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    publisher = None
+    try:
+        with Server(args, env) as server:
+            publisher = subprocess.Popen(
+                [
+                    PYTHON,
+                    "manage.py",
+                    "shell",
+                    "-c",
+                    PUBLISHER.format(every=args.publish_every),
+                ],
+                cwd=ROOT,
+                env={k: v for k, v in env.items() if not k.startswith("GUNICORN")},
+                stdout=subprocess.PIPE,
+                text=True,
+                start_new_session=True,
+            )
+            log(
+                "mix server (page cache on, Redis, a story published every "
+                f"{args.publish_every:g} s, the workers' own flusher):"
+            )
+            wrk_script(server, script, args.warmup, args)
+            for _ in range(args.runs):
+                ceiling = wrk(server, ["/robots.txt"], args.duration, args)
+                started = time.time()
+                result = wrk_script(server, script, args.duration, args)
+                windows.append((started, time.time()))
+                runs.append(result)
+                ratios.append(result["rps"] / max(ceiling["rps"], 1))
+            memory = server.worker_rss_mb()
+            publisher.terminate()
+            out, _ = publisher.communicate(timeout=30)
+            publishes = [
+                float(line.split()[1]) for line in out.splitlines() if line.startswith("PUBLISHED")
+            ]
+        # The server is stopped: every buffered read is in Redis, and this puts them in.
+        manage(env, "flush_pageviews")
+        counted = view_count_total(args) - counted_before
+    finally:
+        if publisher and publisher.poll() is None:
+            publisher.kill()
+        restore_drafts(args, drafts)
+    summary = {
+        "rps": statistics.median(r["rps"] for r in runs),
+        "p50": statistics.median(r["p50"] for r in runs),
+        "p99": statistics.median(r["p99"] for r in runs),
+        "ratio": statistics.median(ratios),
+        "errors": sum(r["errors"] + r["non2xx"] for r in runs),
+        "counted": counted,
+    }
+    summary.update(analyse_log(access_log, windows, publishes))
+    shutil.rmtree(folder, ignore_errors=True)
+    log(
+        f"  {'mix':<30} {summary['rps']:8.0f} req/s  p50 {summary['p50']:6.1f} ms  "
+        f"p99 {summary['p99']:6.1f} ms  ratio {summary['ratio']:.2f}"
+    )
+    return summary, memory
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def analyse_log(access_log: Path, windows: list, publishes: list[float]) -> dict:
+    """Hit rate, renders and second renders from the mix server's access log.
+
+    A render is a page GET answered ``X-Page-Cache: miss``, or with no such header (a
+    response the cache does not store, e.g. a sitemap page over PAGE_CACHE_MAX_BYTES).
+    """
+    beacons_answered = 0
+    requests, renders = [], {}
+    for line in access_log.read_text().splitlines():
+        parts = line.split(" ", 7)
+        if len(parts) < 8:
+            continue
+        ended, method, path, query, status, micros, state, agent = parts
+        ended, ms = float(ended), int(micros) / 1000
+        if method == "POST" and path.startswith("/pageviews/"):
+            beacons_answered += status == "204"
+        if path == "/robots.txt" or not any(a <= ended <= b + 1 for a, b in windows):
+            continue
+        if method == "POST":
+            kind = "beacon"
+        elif "Googlebot" in agent:
+            kind = "crawler sitemap" if path == "/sitemap.xml" else "crawler story"
+        else:
+            kind = "reader story"
+        requests.append((kind, ms, state, status))
+        if method == "GET" and state in ("miss", "-"):
+            url = path + (query if query != "?" else "")
+            renders.setdefault(url, []).append((ended - ms / 1000, ended, state))
+    pages = [r for r in requests if r[0] != "beacon"]
+    cached = sum(1 for r in pages if r[2] in ("hit", "stale"))
+    minutes = sum(b - a for a, b in windows) / 60
+    total_renders = sum(len(v) for v in renders.values())
+    busiest = max(renders.items(), key=lambda item: len(item[1]), default=("-", []))
+    overlapping = sequential = 0
+    for times in renders.values():
+        times.sort()
+        for (start, end, state), (start2, _, _) in zip(times, times[1:], strict=False):
+            if state != "miss" or any(start <= at <= start2 for at in publishes):
+                continue  # not stored, or a new generation came in between
+            if start2 < end:
+                overlapping += 1  # no entry yet: every request that misses renders
+            elif start2 - end < 30:  # PAGE_CACHE_SECONDS: the first render was still fresh
+                sequential += 1
+    by_kind = {}
+    for kind in ("reader story", "beacon", "crawler story", "crawler sitemap"):
+        times = [r[1] for r in requests if r[0] == kind]
+        rendered = [r for r in requests if r[0] == kind and r[2] in ("miss", "-")]
+        by_kind[kind] = {
+            "count": len(times),
+            "p50": percentile(times, 0.5),
+            "p99": percentile(times, 0.99),
+            "rendered": len(rendered),
+        }
+    return {
+        "logged": len(requests),
+        "hit_rate": cached / max(len(pages), 1),
+        "stale": sum(1 for r in pages if r[2] == "stale"),
+        "renders": total_renders,
+        "rendered_pages": len(renders),
+        "renders_per_minute": total_renders / max(minutes, 1e-9),
+        "renders_per_page_minute": total_renders / max(len(renders), 1) / max(minutes, 1e-9),
+        "busiest": (busiest[0], len(busiest[1]) / max(minutes, 1e-9)),
+        "second_renders": sequential,
+        "concurrent_renders": overlapping,
+        "publishes": len(publishes),
+        "by_kind": by_kind,
+        "beacons_answered": beacons_answered,
+    }
+
+
+def restore_drafts(args, drafts: list[str]) -> None:
+    values = []
+    for line in drafts:
+        pk, _, published_at = line.partition("|")
+        values.append(f"({int(pk)}, {'NULL' if not published_at else repr(published_at)})")
+    if not values:
+        return
+    sql = (
+        "UPDATE articles_article a SET status = 'draft', published_at = v.at::timestamptz"
+        f" FROM (VALUES {', '.join(values)}) AS v(id, at) WHERE a.id = v.id"
+        " AND a.status <> 'draft'"
+    )
+    subprocess.run(["psql", args.database_url, "-qc", sql], check=True)
 
 
 def verdicts(name: str, figures: dict) -> str:
@@ -394,3 +762,48 @@ def report(results: dict, memory: dict, args) -> None:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def report_mix(r: dict, memory: list[float], args) -> None:
+    minutes = args.runs * args.duration / 60
+    print(
+        f"\nRealistic mix: {args.articles:,} articles, page cache on, Redis; readers Zipf"
+        f" s={args.zipf_s:g} over every published story, each page followed by its beacon;"
+        f" 1 request in 10 a crawler (old stories in id order, sitemap pages in order); a"
+        f" draft published every {args.publish_every:g} s; the workers' own flusher."
+        f" wrk -t{args.threads} -c{args.connections}, {args.runs} runs of {args.duration:g} s,"
+        " medians; ratio = run / the /robots.txt run just before it"
+    )
+    print(f"{'page':<36}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'ratio':>8}  goal")
+    name = "mix (realistic, page cache on)"
+    figures = f"{r['rps']:9.0f}{r['p50']:9.1f}{r['p99']:9.1f}{r['ratio']:8.2f}"
+    errors = f"  ({r['errors']} errors)" if r["errors"] else ""
+    print(f"{name:<36}{figures}  {verdicts(name, r)}{errors}")
+    print(f"server-side, from the access log ({r['logged']:,} requests in the measured runs):")
+    print(f"  {'kind':<18}{'requests':>9}{'p50 ms':>9}{'p99 ms':>9}{'rendered':>10}")
+    for kind, k in r["by_kind"].items():
+        print(f"  {kind:<18}{k['count']:9,}{k['p50']:9.1f}{k['p99']:9.1f}{k['rendered']:10,}")
+    print(
+        f"page-cache hit rate (hit or stale, of page GETs): {r['hit_rate']:.1%}"
+        f" ({r['stale']:,} stale)"
+    )
+    print(
+        f"renders: {r['renders']:,} of {r['rendered_pages']:,} pages in {minutes:.2f} min:"
+        f" {r['renders_per_minute']:,.0f}/min, {r['renders_per_page_minute']:.2f} per page per"
+        f" minute; busiest {r['busiest'][0]} {r['busiest'][1]:.1f}/min"
+    )
+    print(
+        f"second render of one page for one generation (stored entry still fresh, no publish"
+        f" in between): {r['second_renders']}; concurrent renders of a page with no entry"
+        f" yet: {r['concurrent_renders']}; publishes during the mix: {r['publishes']}"
+    )
+    print(
+        f"counted reads: beacons answered 204 {r['beacons_answered']:,}, view_count grew by"
+        f" {r['counted']:,} after the final flush"
+    )
+    worst = max(memory) if memory else 0
+    listed = ", ".join(f"{size:.0f}" for size in memory)
+    print(
+        f"worker RSS after the mix: {listed} MB (max {worst:.0f} < 120 MB"
+        f" {'ok' if worst < 120 else 'MISSED'})"
+    )
