@@ -108,6 +108,9 @@ def server_env(args, *, cold: bool, static_root: str) -> dict:
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "BIND": f"127.0.0.1:{args.port}",
         "LOG_LEVEL": "ERROR",
+        # wrk is one client address: past 60 search renders a minute the site answers 429
+        # (articles/search.py), and a benchmark would time the refusal page.
+        "SEARCH_RENDERS_PER_MINUTE": "0",
     }
     if args.workers:
         env["WEB_CONCURRENCY"] = str(args.workers)
