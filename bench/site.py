@@ -223,7 +223,7 @@ class Server:
 
 def check_urls(server: Server, urls: list[str]) -> None:
     for path in urls[:3]:
-        with urllib.request.urlopen(server.url(path), timeout=30) as response:
+        with urllib.request.urlopen(server.url(path), timeout=120) as response:
             if response.status != 200:
                 raise RuntimeError(f"{path} answered {response.status}")
 
@@ -380,8 +380,8 @@ def main() -> int:
 # id order, and every tenth of its requests the next sitemap page.
 MIX_LUA = r"""
 local popular, oldest, sitemaps = {}, {}, %(sitemaps)s
-for line in io.lines(%(popular)q) do popular[#popular + 1] = line end
-for line in io.lines(%(oldest)q) do oldest[#oldest + 1] = line end
+for line in io.lines(%(popular)s) do popular[#popular + 1] = line end
+for line in io.lines(%(oldest)s) do oldest[#oldest + 1] = line end
 local cumulative, total = {}, 0
 for rank = 1, #popular do
   total = total + rank ^ -%(zipf_s)f
@@ -401,10 +401,10 @@ local function uuid4()
     math.random(0, 4095), 32768 + math.random(0, 16383),
     math.random(0, 65535), math.random(0, 65535), math.random(0, 65535))
 end
-local reader = {["User-Agent"] = %(browser)q, ["Accept-Language"] = "kk"}
-local beacon = {["User-Agent"] = %(browser)q, ["Sec-Fetch-Site"] = "same-origin",
+local reader = {["User-Agent"] = %(browser)s, ["Accept-Language"] = "kk"}
+local beacon = {["User-Agent"] = %(browser)s, ["Sec-Fetch-Site"] = "same-origin",
                 ["Content-Type"] = "text/plain;charset=UTF-8"}
-local crawler = {["User-Agent"] = %(crawler)q}
+local crawler = {["User-Agent"] = %(crawler)s}
 local crawled, pending = 0, nil
 math.randomseed(%(seed)d)
 request = function()
@@ -454,7 +454,6 @@ ACCESS_FORMAT = "%(E)s %(m)s %(U)s ?%(q)s %(s)s %(D)s %({x-page-cache}o)s %(a)s"
 # stays as it was.
 PUBLISHER = """
 import sys, time
-from django.utils import timezone
 from articles.models import Article
 every = {every}
 drafts = list(Article.objects.filter(status="draft").order_by("id").values_list("id", flat=True))
@@ -552,12 +551,12 @@ def run_mix(args, static_root: str) -> tuple[dict, list[float]]:
     )
     popular, oldest, sitemaps = popularity_files(args, folder)
     script = MIX_LUA % {
-        "popular": popular,
-        "oldest": oldest,
+        "popular": json.dumps(popular),
+        "oldest": json.dumps(oldest),
         "sitemaps": "{" + ", ".join(json.dumps(s) for s in sitemaps) + "}",
         "zipf_s": args.zipf_s,
-        "browser": BROWSER,
-        "crawler": CRAWLER,
+        "browser": json.dumps(BROWSER),
+        "crawler": json.dumps(CRAWLER),
         "crawl_share": CRAWL_SHARE,
         "seed": 7,
     }
