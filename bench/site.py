@@ -762,10 +762,6 @@ def report(results: dict, memory: dict, args) -> None:
         print(f"worker RSS after the {mode} runs: {listed} MB (max {worst:.0f} < 120 MB {status})")
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 def report_mix(r: dict, memory: list[float], args) -> None:
     minutes = args.runs * args.duration / 60
     print(
@@ -809,3 +805,7 @@ def report_mix(r: dict, memory: list[float], args) -> None:
         f"worker RSS after the mix: {listed} MB (max {worst:.0f} < 120 MB"
         f" {'ok' if worst < 120 else 'MISSED'})"
     )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
