@@ -63,6 +63,11 @@ GOALS = {
     "/news/?page=500, cold": [("p50", "max", 50)],
     "mix (realistic, page cache on)": [("ratio", "min", 0.5), ("p99", "max", 50)],
 }
+# Pages that take seconds cold: with 8 connections on 5 workers not one answer fits in a run,
+# so they get one connection (what one crawler does) and runs SLOW_STRETCH times longer; the
+# ceiling run before each stays as it is, and the ratio is still requests/s over requests/s.
+SLOW_TARGETS = {"/sitemap.xml, cold", "/sitemap.xml?p=10, cold"}
+SLOW_STRETCH = 3
 # The most common word of the seeded titles (2,168 of 100,011), found once with
 # regexp_split_to_table over articles_article.title: 6 s of database time not worth
 # spending on every run. «жаңалық» is in no seeded title.
@@ -228,7 +233,7 @@ def check_urls(server: Server, urls: list[str]) -> None:
                 raise RuntimeError(f"{path} answered {response.status}")
 
 
-def wrk(server: Server, urls: list[str], seconds: float, args) -> dict:
+def wrk(server: Server, urls: list[str], seconds: float, args, connections: int = 0) -> dict:
     paths = ", ".join(json.dumps(path) for path in urls)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(LUA % paths)
@@ -237,7 +242,7 @@ def wrk(server: Server, urls: list[str], seconds: float, args) -> dict:
             [
                 "wrk",
                 f"-t{args.threads}",
-                f"-c{args.connections}",
+                f"-c{connections or args.connections}",
                 f"-d{max(1, round(seconds))}s",
                 "--timeout",
                 "10s",
@@ -275,6 +280,7 @@ def measure(server: Server, name: str, urls: list[str], args, *, warm: bool) -> 
     check_urls(server, urls)
     passes = 1 if args.redis else len(server.worker_rss_mb()) * 2
     is_ceiling = urls == ["/robots.txt"]
+    slow = name in SLOW_TARGETS
 
     def run(seconds: float) -> dict:
         if warm:
@@ -283,6 +289,8 @@ def measure(server: Server, name: str, urls: list[str], args, *, warm: bool) -> 
             # local-memory cache each worker has its own, so go round once per worker
             # and then some (a few misses stay).
             visit_all(server, urls, passes)
+        if slow:
+            return wrk(server, urls, seconds * SLOW_STRETCH, args, connections=1)
         return wrk(server, urls, seconds, args)
 
     # A short run first: connections, database buffers and fragments settle.
@@ -773,6 +781,8 @@ def report(results: dict, memory: dict, args) -> None:
         ratio = r["ratio"]
         verdict = verdicts(name, r)
         errors = f"  ({r['errors']} errors)" if r["errors"] else ""
+        if name in SLOW_TARGETS:
+            errors += f"  (wrk -c1, runs of {args.duration * SLOW_STRETCH:g} s)"
         if not r["rps"]:
             errors += f"  (no request finished within {args.duration:g} s)"
         figures = f"{r['rps']:9.0f}{r['p50']:9.1f}{r['p99']:9.1f}{ratio:8.2f}"
