@@ -762,6 +762,7 @@ def verdicts(name: str, figures: dict) -> str:
     parts = []
     for figure, kind, bound in GOALS.get(name, []):
         met = figures[figure] >= bound if kind == "min" else figures[figure] < bound
+        met = met and figures["rps"] > 0  # no answer at all has no latency to meet a goal
         sign = ">=" if kind == "min" else "<"
         unit = "" if figure == "ratio" else " ms"
         label = "" if figure == "ratio" else f"{figure} "
