@@ -309,7 +309,8 @@ def measure(server: Server, name: str, urls: list[str], args, *, warm: bool) -> 
         "errors": sum(r["errors"] + r["non2xx"] for r in runs),
     }
     log(
-        f"  {name:<30} {summary['rps']:8.0f} req/s  p50 {summary['p50']:6.1f} ms  "
+        f"  {name:<30} {summary['rps']:8.{1 if summary['rps'] < 10 else 0}f} req/s  "
+        f"p50 {summary['p50']:6.1f} ms  "
         f"p99 {summary['p99']:6.1f} ms  ratio {summary['ratio']:.2f}"
     )
     return summary
@@ -786,7 +787,9 @@ def report(results: dict, memory: dict, args) -> None:
             errors += f"  (wrk -c1, runs of {args.duration * SLOW_STRETCH:g} s)"
         if not r["rps"]:
             errors += f"  (no request finished within {args.duration:g} s)"
-        figures = f"{r['rps']:9.0f}{r['p50']:9.1f}{r['p99']:9.1f}{ratio:8.2f}"
+        # A sitemap answers a few times in a run: 0.3 req/s, not "0".
+        rps = f"{r['rps']:9.{1 if r['rps'] < 10 else 0}f}"
+        figures = f"{rps}{r['p50']:9.1f}{r['p99']:9.1f}{ratio:8.3f}"
         print(f"{name:<36}{figures}  {verdict}{errors}")
     for mode, sizes in memory.items():
         worst = max(sizes) if sizes else 0
