@@ -339,7 +339,8 @@ def main() -> int:
         "--mix", action="store_true", help="only the realistic mix (page cache on, Redis)"
     )
     parser.add_argument("--zipf-s", type=float, default=1.1, help="the mix's popularity skew")
-    parser.add_argument("--publish-every", type=float, default=10, help="mix: seconds")
+    parser.add_argument("--publish-every", type=float, default=10, help="mix: seconds, 0: none")
+    parser.add_argument("--keep-log", action="store_true", help="mix: keep the access log")
     parser.add_argument("--search-word", default=COMMON_WORD, help="the common-word search")
     parser.add_argument("--only", default="", help="comma-separated target names (substrings)")
     args = parser.parse_args()
@@ -606,13 +607,14 @@ def run_mix(args, static_root: str) -> tuple[dict, list[float]]:
     publisher = None
     try:
         with Server(args, env) as server:
+            # --publish-every 0: no publishing, to see what the publishes cost the cache.
             publisher = subprocess.Popen(
                 [
                     PYTHON,
                     "manage.py",
                     "shell",
                     "-c",
-                    PUBLISHER.format(every=args.publish_every),
+                    PUBLISHER.format(every=args.publish_every) if args.publish_every else "",
                 ],
                 cwd=ROOT,
                 env={k: v for k, v in env.items() if not k.startswith("GUNICORN")},
@@ -657,7 +659,10 @@ def run_mix(args, static_root: str) -> tuple[dict, list[float]]:
         "ceiling": {f: statistics.median(c[f] for c in ceilings) for f in ("rps", "p50", "p99")},
     }
     summary.update(analyse_log(access_log, windows, publishes))
-    shutil.rmtree(folder, ignore_errors=True)
+    if args.keep_log:
+        log(f"access log kept: {access_log}")
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
     log(
         f"  {'mix':<30} {summary['rps']:8.0f} req/s  p50 {summary['p50']:6.1f} ms  "
         f"p99 {summary['p99']:6.1f} ms  ratio {summary['ratio']:.2f}"
