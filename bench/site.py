@@ -614,7 +614,7 @@ def run_mix(args, static_root: str) -> tuple[dict, list[float]]:
                     "manage.py",
                     "shell",
                     "-c",
-                    PUBLISHER.format(every=args.publish_every) if args.publish_every else "",
+                    PUBLISHER.format(every=args.publish_every) if args.publish_every else "pass",
                 ],
                 cwd=ROOT,
                 env={k: v for k, v in env.items() if not k.startswith("GUNICORN")},
