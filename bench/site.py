@@ -340,6 +340,7 @@ def main() -> int:
     )
     parser.add_argument("--zipf-s", type=float, default=1.1, help="the mix's popularity skew")
     parser.add_argument("--publish-every", type=float, default=10, help="mix: seconds, 0: none")
+    parser.add_argument("--seed", type=int, default=None, help="mix: replay a traffic")
     parser.add_argument("--keep-log", action="store_true", help="mix: keep the access log")
     parser.add_argument("--search-word", default=COMMON_WORD, help="the common-word search")
     parser.add_argument("--only", default="", help="comma-separated target names (substrings)")
@@ -566,10 +567,12 @@ def run_mix(args, static_root: str) -> tuple[dict, list[float]]:
         }
     )
     popular, oldest, sitemaps = popularity_files(args, folder)
-    rng = random.Random(7)
-
     # Each wrk run a new seed and the crawler further on: with one seed every run would
-    # replay the same readers (their reads deduplicated, not counted) and the same pages.
+    # replay the same readers, whose reads the site then deduplicates for 30 minutes (also
+    # across invocations: the marks stay in Redis). --seed replays a whole invocation, to
+    # compare two settings on the same traffic, at the price of those counted reads.
+    rng = random.Random(args.seed)
+
     def script() -> str:
         return MIX_LUA % {
             "popular": json.dumps(popular),
