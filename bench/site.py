@@ -812,7 +812,7 @@ def report_mix(r: dict, memory: list[float], args) -> None:
         f"\nRealistic mix: {args.articles:,} articles, page cache on, Redis; readers Zipf"
         f" s={args.zipf_s:g} over every published story, each page followed by its beacon;"
         f" 1 request in 10 a crawler (old stories in id order, sitemap pages in order); a"
-        f" draft published every {args.publish_every:g} s; the workers' own flusher."
+        f" draft published every {args.publish_every:g} s (0: none); the workers' own flusher."
         f" wrk -t{args.threads} -c{args.connections}, {args.runs} runs of {args.duration:g} s,"
         " medians; ratio = run / the /robots.txt run just before it"
     )
