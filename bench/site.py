@@ -470,11 +470,12 @@ every = {every}
 drafts = list(Article.objects.filter(status="draft").order_by("id").values_list("id", flat=True))
 for pk in drafts:
     time.sleep(every)
+    started = time.time()
     story = Article.objects.get(pk=pk)
     story.status = Article.Status.PUBLISHED
     story.published_at = None
     story.save()
-    print("PUBLISHED", f"{{time.time():.4f}}", pk, flush=True)
+    print("PUBLISHED", f"{{started:.4f}}", f"{{time.time():.4f}}", pk, flush=True)
 """
 
 
@@ -641,8 +642,12 @@ def run_mix(args, static_root: str) -> tuple[dict, list[float]]:
             memory = server.worker_rss_mb()
             publisher.terminate()
             out, _ = publisher.communicate(timeout=30)
+            # A save bumps the content generation twice: at once and after its commit
+            # (core.cache), so a publish is the interval between the two, not one instant.
             publishes = [
-                float(line.split()[1]) for line in out.splitlines() if line.startswith("PUBLISHED")
+                (float(line.split()[1]), float(line.split()[2]))
+                for line in out.splitlines()
+                if line.startswith("PUBLISHED")
             ]
         # The server is stopped: every buffered read is in Redis, and this puts them in.
         manage(env, "flush_pageviews")
@@ -680,7 +685,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def analyse_log(access_log: Path, windows: list, publishes: list[float]) -> dict:
+def analyse_log(access_log: Path, windows: list, publishes: list[tuple[float, float]]) -> dict:
     """Hit rate, renders and second renders from the mix server's access log.
 
     A render is a page GET answered ``X-Page-Cache: miss``, or with no such header (a
@@ -717,7 +722,7 @@ def analyse_log(access_log: Path, windows: list, publishes: list[float]) -> dict
     for times in renders.values():
         times.sort()
         for (start, end, state), (start2, _, _) in zip(times, times[1:], strict=False):
-            if state != "miss" or any(start <= at <= start2 for at in publishes):
+            if state != "miss" or any(a <= start2 and start <= b for a, b in publishes):
                 continue  # not stored, or a new generation came in between
             if start2 < end:
                 overlapping += 1  # no entry yet: every request that misses renders
