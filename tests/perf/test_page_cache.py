@@ -1,3 +1,4 @@
+import os
 import time
 from datetime import timedelta
 
@@ -166,7 +167,8 @@ def _local_keys():
 
 @pytest.fixture
 def redis_cache(settings):
-    url = "redis://127.0.0.1:6379/10"
+    # Never the benchmarks' database (10): clearing it would wipe a running benchmark.
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
     try:
         redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
     except redis.RedisError:
