@@ -10,7 +10,6 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 # The newsroom logins, and the Redis buffer fixtures of the counting tests (a Redis of the
 # tests' own, never a site's).
-from tests.newsroom.conftest import editor, editor_client  # noqa: F401
 from tests.pageviews.conftest import _pageviews_settings, redis_client  # noqa: F401
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
