@@ -212,7 +212,9 @@ class Article(models.Model):
     # Widths of the renditions that exist. Pages build srcset from this alone (no storage
     # call): a big upload's renditions come later from the worker, and until then readers get
     # the original, scaled by the browser.
-    cover_rendition_widths = models.JSONField(default=list, blank=True, editable=False)
+    # The widths whose WebP renditions exist; pages build srcset from it without asking the
+    # storage. NULL: a cover stored before this was tracked, when every save made all of them.
+    cover_rendition_widths = models.JSONField(default=list, blank=True, null=True, editable=False)
     cover_caption = models.CharField(_("cover caption"), max_length=300, blank=True)
     cover_credit = models.CharField(_("cover credit"), max_length=150, blank=True)
     cover_photo = models.ForeignKey(
@@ -455,6 +457,7 @@ class Article(models.Model):
         """``{url, width, height}`` per rendition, narrowest first, computed without I/O."""
         if not self.cover_image:
             return []
+        made = self.cover_rendition_widths
         storage = self.cover_image.storage
         return [
             {
@@ -463,7 +466,7 @@ class Article(models.Model):
                 "height": h,
             }
             for w, h in images.rendition_sizes(self.cover_width, self.cover_height)
-            if w in (self.cover_rendition_widths or ())
+            if made is None or w in made
         ]
 
     @cached_property

@@ -2,23 +2,9 @@
 
 from django.db import migrations, models
 
-RENDITION_WIDTHS = (400, 800, 1200)
-
-
-def existing_covers_have_renditions(apps, schema_editor):
-    # Until this release every save made the renditions inline, so a stored cover has them;
-    # the widths follow articles.images.rendition_sizes as it was (never upscaled).
-    Article = apps.get_model("articles", "Article")
-    covered = Article.objects.exclude(cover_image="").filter(cover_width__isnull=False)
-    # One update per distinct width, not per story: 100,000 demo stories share a few sizes.
-    for cover_width in covered.values_list("cover_width", flat=True).distinct():
-        widths = []
-        for target in RENDITION_WIDTHS:
-            target = min(target, cover_width)
-            if widths and widths[-1] == target:
-                break
-            widths.append(target)
-        covered.filter(cover_width=cover_width).update(cover_rendition_widths=widths)
+# Covers stored before this migration keep NULL, which the model reads as "every rendition
+# exists" (every save made them inline until then): no row is rewritten, so the upgrade of a
+# site with 100,000 stories takes no table-wide update and blocks no counted read.
 
 
 class Migration(migrations.Migration):
@@ -31,7 +17,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='article',
             name='cover_rendition_widths',
-            field=models.JSONField(blank=True, default=list, editable=False),
+            field=models.JSONField(blank=True, editable=False, null=True),
         ),
-        migrations.RunPython(existing_covers_have_renditions, migrations.RunPython.noop),
+        migrations.AlterField(
+            model_name='article',
+            name='cover_rendition_widths',
+            field=models.JSONField(blank=True, default=list, editable=False, null=True),
+        ),
     ]

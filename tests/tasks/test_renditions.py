@@ -140,3 +140,14 @@ def test_the_job_commits_or_rolls_back_with_the_story(database, big_is_small, me
 
     assert not Article.objects.exists()
     assert not DBTaskResult.objects.exists()
+
+
+def test_a_cover_stored_before_widths_were_tracked_shows_every_rendition(media_root, client):
+    """The upgrade leaves old covers NULL (no table-wide rewrite); they had all renditions."""
+    article = make_article(cover_image=upload(image_bytes(size=(1000, 600)), "old.jpg"))
+    Article.objects.filter(pk=article.pk).update(cover_rendition_widths=None)
+    root = cover_root(article)
+
+    html = story_html(client, article)
+
+    assert all(f"{root}.{width}w.webp {width}w" in html for width in (400, 800, 1000))
