@@ -1,4 +1,4 @@
-"""DESIGN.md "Page markup", read the way outside tests read pages: as an element tree."""
+"""The page markup contract, read the way outside tests read pages: as an element tree."""
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo

@@ -1,4 +1,4 @@
-"""The HTTPS switches are 0/1 switches (DESIGN.md "Settings that deployments switch")."""
+"""The HTTPS switches are 0/1 switches (README "Configuration")."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""DESIGN.md "Public URLs" and the rules pinned for them: statuses, redirects, Show more."""
+"""The public URL contract and its rules: statuses, redirects, Show more."""
 
 from datetime import timedelta
 from xml.etree import ElementTree
