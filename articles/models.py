@@ -113,6 +113,10 @@ def bylines_prefetch() -> Prefetch:
     return Prefetch("bylines", queryset=Byline.objects.select_related("author"))
 
 
+# What only the story's own page reads: lists, cards and rankings leave it in the database.
+PAGE_ONLY_FIELDS = ("body", "body_photos")
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, *, at=None):
         """What the public may see; every public page, feed and ranking starts here."""
@@ -139,7 +143,7 @@ class ArticleQuerySet(models.QuerySet):
         The body stays in the database. ``bylines=False`` when the caller gathers cards from
         several lists and prefetches their bylines once (``bylines_prefetch()``).
         """
-        cards = self.select_related("region").defer("body")
+        cards = self.select_related("region").defer(*PAGE_ONLY_FIELDS)
         return cards.prefetch_related(bylines_prefetch()) if bylines else cards
 
     def owned_by(self, user):
@@ -198,6 +202,9 @@ class Article(models.Model):
         },
         sanitize=sanitize_html,
     )
+    # ``Photo.snapshot()`` of every library photo the body shows, by id: the page renders them
+    # without a query. Written with the body and whenever one of those photos is corrected.
+    body_photos = models.JSONField(default=dict, blank=True, editable=False)
     cover_image = models.ImageField(
         _("cover image"),
         upload_to="covers/%Y/%m/",
@@ -269,7 +276,7 @@ class Article(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(
-        excluded_fields=["view_count", "updated_at", "cover_rendition_widths"]
+        excluded_fields=["view_count", "updated_at", "cover_rendition_widths", "body_photos"]
     )
 
     objects = ArticleQuerySet.as_manager()
@@ -312,6 +319,11 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         self._derive_fields()
         new_cover, replaced = self._take_cover()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body" in update_fields:
+            self._take_body_photos()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "body_photos"}
         if not self._state.adding and not args and not kwargs.get("force_insert"):
             # view_count changes only by atomic counting, and rendition widths only when made:
             # an instance loaded before (an admin form, a service) must not write its stale
@@ -372,14 +384,17 @@ class Article(models.Model):
             self.cover_width = self.cover_height = None
             self.cover_rendition_widths = []
 
+    def _take_body_photos(self) -> None:
+        ids = referenced_photo_ids(self.body)
+        photos = Photo.objects.filter(pk__in=ids) if ids else ()
+        self.body_photos = {str(photo.pk): photo.snapshot() for photo in photos}
+
     def _record_photo_uses(self) -> None:
         """Keep ``StoryPhoto`` in step with the body and cover: a used photo cannot be deleted."""
-        ids = referenced_photo_ids(self.body)
+        # _take_body_photos found the body's photos that exist; _follow_library_cover the cover.
+        wanted = {int(pk) for pk in self.body_photos}
         if self.cover_photo_id:
-            ids.append(self.cover_photo_id)
-        wanted = (
-            set(Photo.objects.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
-        )
+            wanted.add(self.cover_photo_id)
         recorded = set(self.photo_uses.values_list("photo_id", flat=True))
         if recorded - wanted:
             self.photo_uses.filter(photo_id__in=recorded - wanted).delete()
@@ -551,7 +566,8 @@ class ArticleAutosave(models.Model):
 
 
 def follow_corrected_photo(sender, instance, created, **kwargs) -> None:
-    """Covers chosen from the library show the photo's corrected caption and credit at once.
+    """Stories show the photo's corrected texts at once: as their cover (caption and credit)
+    and in their body (the snapshot of ``Article.body_photos``).
 
     An update, not ``save()``: the story itself did not change (no history row, no new
     ``updated_at``); the photo's save moves the content generation for the pages.
@@ -560,6 +576,15 @@ def follow_corrected_photo(sender, instance, created, **kwargs) -> None:
         Article.objects.filter(cover_photo=instance).update(
             cover_caption=instance.caption, cover_credit=instance.credit
         )
+        key = str(instance.pk)
+        stories = list(
+            Article.objects.filter(photo_uses__photo=instance, body_photos__has_key=key).only(
+                "pk", "body_photos"
+            )
+        )
+        for story in stories:
+            story.body_photos[key] = instance.snapshot()
+        Article.objects.bulk_update(stories, ["body_photos"], batch_size=500)
 
 
 class StoryPhoto(models.Model):

@@ -57,7 +57,7 @@ def search_terms(query: str) -> list[str]:
 def article_search(terms: list[str]) -> QuerySet[Article]:
     """Return published stories matching every term, best first; none for no terms."""
     # Snippets quote the body when the lead lacks the term.
-    articles = Article.objects.published().for_cards().defer(None)
+    articles = Article.objects.published().for_cards().defer(None).defer("body_photos")
     if not terms:
         return articles.none()
     if connection.vendor == "postgresql":

@@ -21,7 +21,14 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, RowNumber
 
 from articles import images
-from articles.models import Article, Byline, Tag, TaggedArticle, published_condition
+from articles.models import (
+    PAGE_ONLY_FIELDS,
+    Article,
+    Byline,
+    Tag,
+    TaggedArticle,
+    published_condition,
+)
 from authors.models import Author
 from core import cache
 from regions.models import Region
@@ -205,7 +212,7 @@ def _region_blocks(*, per_region: int) -> list[tuple[Region, list[Article]]]:
     if connection.features.supports_slicing_ordering_in_compound:
         # One short index scan per region (article_published_region), glued with UNION ALL:
         # a window over every published story sorted 100,000 rows for 80 cards (~300 ms).
-        latest = Article.objects.published().defer("body").latest_first()
+        latest = Article.objects.published().defer(*PAGE_ONLY_FIELDS).latest_first()
         parts = [latest.filter(region_id=region.pk)[:per_region] for region in regions]
         ranked = parts[0].union(*parts[1:], all=True)
     else:
@@ -228,7 +235,7 @@ def _region_blocks(*, per_region: int) -> list[tuple[Region, list[Article]]]:
 def _region_blocks_ranked(regions, per_region: int):
     return (
         Article.objects.published()
-        .defer("body")
+        .defer(*PAGE_ONLY_FIELDS)
         .filter(region__in=[r.pk for r in regions])
         .annotate(
             region_rank=Window(

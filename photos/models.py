@@ -89,6 +89,8 @@ class Photo(models.Model):
         verbose_name_plural = _("photos")
         permissions = [("change_any_photo", _("Can edit the texts of anyone's photos"))]
 
+    SNAPSHOT_FIELDS = ("width", "height", "alt", "caption", "credit")
+
     def __str__(self):
         return self.caption or self.alt or f"#{self.pk}"
 
@@ -113,6 +115,18 @@ class Photo(models.Model):
             raise ValidationError(
                 {"alt": _("Describe what the photo shows; readers who cannot see it need it.")}
             )
+
+    def snapshot(self) -> dict:
+        """What a story page needs to show the photo, kept with the stories that show it, so a
+        page with twenty photos reads none of them from this table."""
+        return {field: getattr(self, field) for field in self.SNAPSHOT_FIELDS} | {
+            "image": self.image.name
+        }
+
+    @classmethod
+    def from_snapshot(cls, pk: int, snapshot: dict) -> "Photo":
+        """An unsaved photo from ``snapshot()``, enough to render it."""
+        return cls(pk=pk, **{key: snapshot.get(key) for key in (*cls.SNAPSHOT_FIELDS, "image")})
 
     @property
     def renditions(self) -> list[dict]:

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from articles.models import Article
 from core import cache as page_cache
 from tests.factories import make_article
 from tests.helpers.html import parse
@@ -161,8 +162,8 @@ def test_twenty_photos_cost_the_same_queries_as_none(client, media_root):
     cold = [page_queries(client, a.get_absolute_url(), cold=True) for a in stories]
     warm = [page_queries(client, a.get_absolute_url(), cold=False) for a in stories]
 
-    # Cold, a body with photos costs one query for all of them (in_bulk), however many.
-    assert cold[2] == cold[1] == cold[0] + 1
+    # Cold, the photos come with the story (its snapshot of them): no query of their own.
+    assert cold[2] == cold[1] == cold[0]
     assert cold[2] <= 8  # the story page's budget (tests/perf/test_query_budgets.py)
     # Once expanded, the body is a fragment under the content generation: no query at all.
     assert warm[2] == warm[1] == warm[0]
@@ -180,3 +181,48 @@ def test_captions_and_embed_links_follow_the_readers_language(client, media_root
 
     assert "Бейнені YouTube-та көру" in kazakh
     assert "Смотреть видео на YouTube" in russian and "Бейнені YouTube-та көру" not in russian
+
+
+def test_a_body_without_its_snapshot_still_shows_every_photo(client, media_root):
+    """A story written before snapshots, or one whose snapshot lost a photo, asks the library."""
+    photos = [make_photo(caption=f"Сурет {i}") for i in range(2)]
+    article = make_article(body="".join(f'<figure data-photo="{p.pk}"></figure>' for p in photos))
+    Article.objects.filter(pk=article.pk).update(body_photos={})
+
+    _root, story = story_body(client, article)
+
+    assert [img.attrs["alt"] for img in story.iter("img")] == [p.alt for p in photos]
+
+
+def test_a_corrected_photo_updates_the_snapshot_of_every_story_showing_it(media_root):
+    photo = make_photo(caption="Ескі", alt="Ескі сипаттама")
+    showing = make_article(body=f'<figure data-gallery="{photo.pk}"></figure>')
+    cover_only = make_article(cover_photo=photo)
+
+    photo.caption, photo.alt = "Жаңа", "Жаңа сипаттама"
+    photo.save()
+
+    showing.refresh_from_db()
+    cover_only.refresh_from_db()
+    snapshot = showing.body_photos[str(photo.pk)]
+    assert (snapshot["caption"], snapshot["alt"]) == ("Жаңа", "Жаңа сипаттама")
+    assert cover_only.body_photos == {} and cover_only.cover_caption == "Жаңа"
+
+
+def test_the_upgrade_snapshots_the_photos_of_stories_stored_before_it(media_root):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    upgrade = import_module("articles.migrations.0011_body_photos").snapshot_body_photos
+    photo = make_photo(caption="Бұрынғы")
+    with_photo = make_article(body=f'<p>Мәтін</p><figure data-photo="{photo.pk}"></figure>')
+    text_only = make_article(body="<p>Мәтін</p>")
+    Article.objects.update(body_photos={})
+
+    upgrade(apps, None)
+
+    with_photo.refresh_from_db()
+    text_only.refresh_from_db()
+    assert with_photo.body_photos == {str(photo.pk): photo.snapshot()}
+    assert text_only.body_photos == {}
