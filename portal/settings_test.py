@@ -10,6 +10,8 @@ os.environ.setdefault("DEBUG", "1")
 from portal.settings import *  # noqa: E402, F403
 from portal.settings import CACHES, DATABASES  # noqa: E402
 
+# The suite runs what production runs (tests/conftest.py empties the memo between tests).
+STORY_CARD_MEMO_SIZE = 4000
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-media-")
 # whitenoise looks for STATIC_ROOT at start-up; tests never collect static files.

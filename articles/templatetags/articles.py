@@ -1,10 +1,10 @@
-"""Story pieces shared by every page: cover images and view numbers."""
+"""Story pieces shared by every page: cover images, cards and their meta line."""
 
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from articles import media
+from articles import cards, media
 
 register = template.Library()
 
@@ -54,11 +54,16 @@ def cover_img(article, variant="card", loading="lazy"):
     )
 
 
-@register.filter
-def views_of(article):
-    """The period's reads on most-read lists, else the story's total."""
-    period_views = getattr(article, "period_views", None)
-    return article.view_count if period_views is None else period_views
+@register.simple_tag
+def story_card(article, **options):
+    """A story card (``partials/article_card.html``), rendered once per change of the story."""
+    return cards.story_card(article, **options)
+
+
+@register.simple_tag
+def story_meta(article, **options):
+    """A story's meta line (``partials/article_meta.html``): bylines, region, date, views."""
+    return cards.story_meta(article, **options)
 
 
 @register.filter

@@ -1,0 +1,114 @@
+"""Story cards and their meta line, rendered once per change of what they show.
+
+A card (title, lead, cover, bylines, region, date) appears on the home page, every list,
+Similar news, Top news and search; rendering its templates was most of a cold page's time.
+Each rendering is kept in a small per-process memo under a key made of everything the card
+shows (and the language and the options of the card), so the key changes exactly when the
+card would, and no save, flush or deploy has to remember to throw anything away: a key
+that is never asked for again simply ages out. That is also why a process-local memo is
+safe with several workers and servers: there is nothing to invalidate.
+
+The view count is the one part that changes with every read, so the memo holds the card
+with a placeholder that each page fills in with the number it has (total or period reads).
+"""
+
+import threading
+from collections import OrderedDict
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+# A private-use character: no story text can produce it, and escaping leaves it alone.
+VIEWS_SLOT = "\ue000views\ue000"
+CARD_TEMPLATE = "partials/article_card.html"
+META_TEMPLATE = "partials/article_meta.html"
+
+
+class _Memo:
+    """A small least-recently-used map, safe for a threaded worker."""
+
+    def __init__(self):
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key, value, size: int) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_memo = _Memo()
+
+
+def views_of(article) -> int:
+    """The period's reads on most-read lists, else the story's total."""
+    period_views = getattr(article, "period_views", None)
+    return article.view_count if period_views is None else period_views
+
+
+def _facts(article) -> tuple:
+    """Everything a card or meta line shows of the story, as a hashable key."""
+    region = article.region if article.region_id else None
+    return (
+        article.pk,
+        article.slug,
+        article.title,
+        article.lead,
+        article.published_at,
+        article.cover_image.name,
+        article.cover_width,
+        article.cover_height,
+        tuple(article.cover_rendition_widths or ()),
+        article.cover_caption,
+        region and (region.pk, region.name),
+        tuple(author.name for author in article.byline_authors),
+    )
+
+
+def _render(template_name: str, article, options: dict) -> str:
+    context = {"article": article, **options, "views_slot": VIEWS_SLOT}
+    size = settings.STORY_CARD_MEMO_SIZE
+    # Highlighted search results differ per query: rendered every time, never kept.
+    if size <= 0 or getattr(article, "highlighted_title", None) is not None:
+        return render_to_string(template_name, context)
+    key = (template_name, get_language(), tuple(sorted(options.items())), _facts(article))
+    html = _memo.get(key)
+    if html is None:
+        html = render_to_string(template_name, context)
+        _memo.put(key, html, size)
+    return html
+
+
+def _filled(template_name: str, article, options: dict) -> SafeString:
+    html = _render(template_name, article, options)
+    return mark_safe(html.replace(VIEWS_SLOT, str(views_of(article))))  # noqa: S308
+
+
+def story_card(article, **options) -> SafeString:
+    """The card of ``article`` (``partials/article_card.html``) with ``options``."""
+    return _filled(CARD_TEMPLATE, article, options)
+
+
+def story_meta(article, **options) -> SafeString:
+    """The meta line (bylines, region, date, views) of ``article``."""
+    return _filled(META_TEMPLATE, article, options)
+
+
+def forget_all() -> None:
+    """Empty this process's memo (tests, and a template edited under ``runserver``)."""
+    _memo.clear()
