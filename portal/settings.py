@@ -197,7 +197,7 @@ else:
 # the flush), and the page holding it is re-rendered within 30 s more: the 90-second promise
 # with room for a render (docs/architecture.md, "A page request through the cache").
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 30)
-# Story cards kept rendered per worker process (articles/cards.py), about 1.5 KB each. Off
+# Story cards kept rendered per worker process (articles/cards.py), 1-2 KB each. Off
 # under DEBUG so an edited card template shows at once.
 STORY_CARD_MEMO_SIZE = env_int("STORY_CARD_MEMO_SIZE", 0 if DEBUG else 4000)
 # How long a page is kept past PAGE_CACHE_SECONDS, to be served while one request renders it
