@@ -34,6 +34,17 @@ class ArticlesConfig(AppConfig):
 
         post_save.connect(schedule_going_live, sender=Article, dispatch_uid="articles.go_live")
 
+        from django.db.models.signals import m2m_changed
+
+        from articles.selectors import similar_after_save, similar_after_tags_change
+
+        post_save.connect(similar_after_save, sender=Article, dispatch_uid="articles.similar")
+        m2m_changed.connect(
+            similar_after_tags_change,
+            sender=Article.tags.through,
+            dispatch_uid="articles.similar_tags",
+        )
+
         from core.slugs import keep_old_slugs
 
         keep_old_slugs("articles.Tag")

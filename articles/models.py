@@ -114,7 +114,7 @@ def bylines_prefetch() -> Prefetch:
 
 
 # What only the story's own page reads: lists, cards and rankings leave it in the database.
-PAGE_ONLY_FIELDS = ("body", "body_photos")
+PAGE_ONLY_FIELDS = ("body", "body_photos", "similar_ids")
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -202,6 +202,9 @@ class Article(models.Model):
         },
         sanitize=sanitize_html,
     )
+    # The ids of the stories its Similar news shows, best first (articles.selectors); NULL
+    # until ranked, and again when a story it might show changed.
+    similar_ids = models.JSONField(null=True, blank=True, editable=False)
     # ``Photo.snapshot()`` of every library photo the body shows, by id: the page renders them
     # without a query. Written with the body and whenever one of those photos is corrected.
     body_photos = models.JSONField(default=dict, blank=True, editable=False)
@@ -276,7 +279,13 @@ class Article(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords(
-        excluded_fields=["view_count", "updated_at", "cover_rendition_widths", "body_photos"]
+        excluded_fields=[
+            "view_count",
+            "updated_at",
+            "cover_rendition_widths",
+            "body_photos",
+            "similar_ids",
+        ]
     )
 
     objects = ArticleQuerySet.as_manager()
@@ -325,10 +334,13 @@ class Article(models.Model):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "body_photos"}
         if not self._state.adding and not args and not kwargs.get("force_insert"):
-            # view_count changes only by atomic counting, and rendition widths only when made:
+            # view_count changes only by atomic counting, rendition widths only when made, and
+            # the Similar-news ranking only by its own updates (articles.selectors):
             # an instance loaded before (an admin form, a service) must not write its stale
             # values back.
-            skipped = {"id", "view_count"} | (set() if new_cover else {"cover_rendition_widths"})
+            skipped = {"id", "view_count", "similar_ids"} | (
+                set() if new_cover else {"cover_rendition_widths"}
+            )
             kwargs.setdefault(
                 "update_fields",
                 [f.name for f in self._meta.concrete_fields if f.name not in skipped],

@@ -37,8 +37,8 @@ from regions.models import Region
 # tags count: enough for any real story, bounded for 100,000 stories.
 CANDIDATES_PER_TAG = 200
 MAX_TAGS = 12
-# Ranked ids live this long at most; a content change makes them stale at once anyway.
-RELATED_CACHE_SECONDS = 3600
+# Similar news keeps more ids than it shows, so a story taken down leaves a full block.
+SIMILAR_KEPT = 10
 
 
 def latest_cards(*, bylines: bool = True):
@@ -107,18 +107,65 @@ def article_related_list(article: Article, *, limit: int = 5, tags=None) -> list
     ``tags`` may pass ``article_tags_with_usage(article)`` when the caller already has it.
     Regions and bylines are not loaded here: callers prefetch them with their own stories.
 
-    The ranked ids are kept in the cache under the site's content generation, which any
-    publish, unpublish or tag edit moves, so a repeat costs one lookup by primary key.
+    The ranking is kept with the story (``Article.similar_ids``), ranked again when the story
+    or its tags change and forgotten by the stories it ranks (``forget_neighbours``), which
+    rank again on their next read. So a reader pays one lookup by primary key, and a publish
+    elsewhere on the site no longer makes every story rank again.
     """
-    key = f"related:{article.pk}:{limit}"
-    generation, ids = cache.lookup(key)
+    ids = article.similar_ids if "similar_ids" in article.__dict__ else None
     if ids is not None:
         stories = Article.objects.published().for_cards(bylines=False).in_bulk(ids)
-        if len(stories) == len(ids):
-            return [stories[pk] for pk in ids]
-    related = _article_related_ranked(article, limit=limit, tags=tags)
-    cache.keep(key, generation, [story.pk for story in related], RELATED_CACHE_SECONDS)
-    return related
+        kept = [stories[pk] for pk in ids if pk in stories]
+        if len(kept) >= limit or len(kept) == len(ids):
+            return kept[:limit]
+    ranked = _article_related_ranked(article, limit=max(limit, SIMILAR_KEPT), tags=tags)
+    remember_similar(article, [story.pk for story in ranked])
+    return ranked[:limit]
+
+
+def remember_similar(article: Article, ids: list[int]) -> None:
+    """Keep ``ids`` as the story's ranking (a field update: no history, no ``updated_at``)."""
+    article.similar_ids = ids
+    if article.pk is not None:
+        Article.objects.filter(pk=article.pk).update(similar_ids=ids)
+
+
+def rank_similar_again(article: Article) -> None:
+    """After the story or its tags changed: rank it now, and let every story whose ranking
+    may include it (its neighbours before and after) rank again on its next read."""
+    before = set(article.similar_ids or ()) if "similar_ids" in article.__dict__ else set()
+    if not article.is_published():
+        forget_neighbours(before, besides=article.pk)
+        return
+    ranked = [story.pk for story in _article_related_ranked(article, limit=SIMILAR_KEPT, tags=None)]
+    remember_similar(article, ranked)
+    forget_neighbours(before | set(ranked), besides=article.pk)
+
+
+def forget_neighbours(ids, *, besides: int | None = None) -> None:
+    ids = set(ids) - {besides}
+    if ids:
+        # SQL NULL ("rank on the next read"), which a JSONField stores for None.
+        Article.objects.filter(pk__in=ids, similar_ids__isnull=False).update(similar_ids=None)
+
+
+# What can move a story in or out of another's Similar news.
+RANKED_FIELDS = {"status", "published_at", "region"}
+
+
+def similar_after_save(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    if raw or (update_fields is not None and not RANKED_FIELDS & set(update_fields)):
+        return
+    rank_similar_again(instance)
+
+
+def similar_after_tags_change(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    if not action.startswith("post_"):
+        return
+    if reverse:  # tag.articles changed: those stories rank again on their next read
+        forget_neighbours(pk_set or ())
+    else:
+        rank_similar_again(instance)
 
 
 def _article_related_ranked(article: Article, *, limit: int, tags) -> list[Article]:

@@ -73,6 +73,10 @@ def story_went_live(article_id: int, published_at: str) -> bool:
     # Compared as instants: the admin saves local times (+06:00), the database returns UTC.
     if article.published_at != datetime.fromisoformat(published_at) or not article.is_published():
         return False  # rescheduled or unpublished; a later task (if any) has the new time
+    from articles.selectors import rank_similar_again
+
+    # Nothing was saved at the publish time, so the Similar news of its neighbours follows now.
+    rank_similar_again(article)
     cache.bump_content()
     return True
 

@@ -158,6 +158,8 @@ def test_twenty_photos_cost_the_same_queries_as_none(client, media_root):
         )
     )
     stories = (plain, one, twenty)
+    for story in stories:  # a first reader ranks its Similar news, kept with the story
+        client.get(story.get_absolute_url())
 
     cold = [page_queries(client, a.get_absolute_url(), cold=True) for a in stories]
     warm = [page_queries(client, a.get_absolute_url(), cold=False) for a in stories]
