@@ -191,19 +191,6 @@ def current(extra_keys: list[str] = (), *, _again: bool = True) -> tuple[int, di
     return generation, values
 
 
-def counts_generation() -> int | None:
-    """The counts generation alone, or None when the cache does not answer (then don't cache)."""
-    try:
-        value = cache.get(COUNTS_KEY)
-        if value is None:
-            cache.add(COUNTS_KEY, time.time_ns(), timeout=None)
-            value = cache.get(COUNTS_KEY)
-        return value
-    except Exception:
-        logger.warning("cache: the cache does not answer", exc_info=True)
-        return None
-
-
 # --- entries kept under the generation ------------------------------------------------------
 
 
@@ -255,17 +242,8 @@ def find(key: str) -> Found:
     return _judge(values.get(key), generation)
 
 
-def lookup(key: str) -> tuple[object, object]:
-    """``(generation, value)``: the value stored under ``key`` if still fresh, else None.
-
-    The generation is None when the cache does not answer; then nothing should be stored.
-    """
-    found = find(key)
-    return found.generation, found.value if found.fresh else None
-
-
 def keep(key: str, generation, value, timeout: int, *, stale: int = 0) -> None:
-    """Store ``value`` under ``key`` for ``generation`` (from ``lookup``); never raises.
+    """Store ``value`` under ``key`` for ``generation`` (from ``find``); never raises.
 
     Fresh for ``timeout`` seconds, then kept ``stale`` seconds more for ``Found.stale``.
     """
