@@ -10,8 +10,11 @@ safe with several workers and servers: there is nothing to invalidate.
 
 The view count is the one part that changes with every read, so the memo holds the card
 with a placeholder that each page fills in with the number it has (total or period reads).
+Search results fill two more placeholders with the highlighted title and snippet, so they
+share the rendering of the story's card too.
 """
 
+import re
 import threading
 from collections import OrderedDict
 
@@ -22,6 +25,9 @@ from django.utils.translation import get_language
 
 # A private-use character: no story text can produce it, and escaping leaves it alone.
 VIEWS_SLOT = "\ue000views\ue000"
+TITLE_SLOT = "\ue000title\ue000"
+LEAD_SLOT = "\ue000lead\ue000"
+_SLOT = re.compile("\ue000(?:views|title|lead)\ue000")
 CARD_TEMPLATE = "partials/article_card.html"
 META_TEMPLATE = "partials/article_meta.html"
 
@@ -80,11 +86,23 @@ def _facts(article) -> tuple:
     )
 
 
-def _render(template_name: str, article, options: dict) -> str:
+def _slots(article) -> dict:
+    """The parts of a card that differ per page: its view count and, in search results,
+    the highlighted title and snippet."""
+    slots = {VIEWS_SLOT: str(views_of(article))}
+    if getattr(article, "highlighted_title", None) is not None:
+        slots[TITLE_SLOT] = article.highlighted_title
+        slots[LEAD_SLOT] = article.highlighted_lead or ""
+    return slots
+
+
+def _render(template_name: str, article, options: dict, slots: dict) -> str:
     context = {"article": article, **options, "views_slot": VIEWS_SLOT}
+    if TITLE_SLOT in slots:
+        context |= {"title_slot": TITLE_SLOT, "lead_slot": LEAD_SLOT if slots[LEAD_SLOT] else ""}
+        options = {**options, "search_lead": bool(slots[LEAD_SLOT])}
     size = settings.STORY_CARD_MEMO_SIZE
-    # Highlighted search results differ per query: rendered every time, never kept.
-    if size <= 0 or getattr(article, "highlighted_title", None) is not None:
+    if size <= 0:
         return render_to_string(template_name, context)
     key = (template_name, get_language(), tuple(sorted(options.items())), _facts(article))
     html = _memo.get(key)
@@ -95,8 +113,11 @@ def _render(template_name: str, article, options: dict) -> str:
 
 
 def _filled(template_name: str, article, options: dict) -> SafeString:
-    html = _render(template_name, article, options)
-    return mark_safe(html.replace(VIEWS_SLOT, str(views_of(article))))  # noqa: S308
+    slots = _slots(article)
+    html = _render(template_name, article, options, slots)
+    # One pass, so nothing a filled-in value contains is taken for a placeholder. Every value
+    # is escaped already: a number, or highlight()'s escaped markup.
+    return mark_safe(_SLOT.sub(lambda match: slots.get(match.group(), ""), html))  # noqa: S308
 
 
 def story_card(article, **options) -> SafeString:

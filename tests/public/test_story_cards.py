@@ -132,15 +132,20 @@ def test_top_news_shows_period_reads_while_lists_show_the_total(client):
     assert "900" in card_of(cold_page(client, "/news/"), story)
 
 
-def test_search_highlights_are_never_remembered(client):
-    story = make_article(title="Су тасқыны туралы")
+def test_search_results_share_the_card_but_highlight_each_query(client, card_renders):
+    story = make_article(title="Су тасқыны туралы", lead="Өзен арнасынан асты")
     cold_page(client, "/news/")
 
-    found = cold_page(client, "/search/?q=тасқыны")
+    flood = card_of(cold_page(client, "/search/?q=тасқыны"), story)
+    flood_html = cold_page(client, "/search/?q=тасқыны")
+    river_html = cold_page(client, "/search/?q=өзен")
     listed = cold_page(client, "/news/")
 
-    assert "<mark>тасқыны</mark>" in found
-    assert "<mark>" not in listed and story.title in card_of(listed, story)
+    assert "<mark>тасқыны</mark>" in flood_html and "<mark>тасқыны</mark>" not in river_html
+    assert "<mark>Өзен</mark>" in river_html and "<mark>" not in listed
+    assert story.title in flood and story.title in card_of(listed, story)
+    # The list card, the search card with a snippet: two renderings for four pages.
+    assert card_renders.count(cards.CARD_TEMPLATE) == 2
 
 
 def test_cards_follow_the_readers_language(client):
