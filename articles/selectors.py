@@ -118,9 +118,14 @@ def article_related_list(article: Article, *, limit: int = 5, tags=None) -> list
         kept = [stories[pk] for pk in ids if pk in stories]
         if len(kept) >= limit or len(kept) == len(ids):
             return kept[:limit]
+    return rank_and_keep(article, tags=tags, limit=limit)[:limit]
+
+
+def rank_and_keep(article: Article, *, tags=None, limit: int = SIMILAR_KEPT) -> list[Article]:
+    """Rank the story's Similar news now and keep the ranking with it."""
     ranked = _article_related_ranked(article, limit=max(limit, SIMILAR_KEPT), tags=tags)
     remember_similar(article, [story.pk for story in ranked])
-    return ranked[:limit]
+    return ranked
 
 
 def remember_similar(article: Article, ids: list[int]) -> None:
@@ -137,8 +142,7 @@ def rank_similar_again(article: Article) -> None:
     if not article.is_published():
         forget_neighbours(before, besides=article.pk)
         return
-    ranked = [story.pk for story in _article_related_ranked(article, limit=SIMILAR_KEPT, tags=None)]
-    remember_similar(article, ranked)
+    ranked = [story.pk for story in rank_and_keep(article)]
     forget_neighbours(before | set(ranked), besides=article.pk)
 
 

@@ -642,8 +642,8 @@ def run_mix(args, static_root: str) -> tuple[dict, list[float]]:
             memory = server.worker_rss_mb()
             publisher.terminate()
             out, _ = publisher.communicate(timeout=30)
-            # A save bumps the content generation twice: at once and after its commit
-            # (core.cache), so a publish is the interval between the two, not one instant.
+            # A publish is the interval from the start of its save to its end: the content
+            # generation moves once, when the save commits (core.cache).
             publishes = [
                 (float(line.split()[1]), float(line.split()[2]))
                 for line in out.splitlines()

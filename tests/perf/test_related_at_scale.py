@@ -102,3 +102,20 @@ def test_a_neighbour_taken_down_leaves_a_full_block(story):
     Article.objects.filter(pk=neighbours[0].pk).update(status=Article.Status.DRAFT)
 
     assert article_related_list(fresh(story)) == neighbours[1:6]
+
+
+def test_rank_similar_ranks_the_stories_without_a_ranking_and_leaves_the_rest(story):
+    from django.core.management import call_command
+
+    others = [make_article(tags=["жиі"], published_at=ago(i + 1)) for i in range(3)]
+    draft = make_article(tags=["жиі"], status=Article.Status.DRAFT)
+    Article.objects.update(similar_ids=None)
+    Article.objects.filter(pk=others[2].pk).update(similar_ids=[999999])  # ranked before
+
+    call_command("rank_similar", verbosity=0)
+
+    assert fresh(story).similar_ids[:3] == [other.pk for other in others]
+    assert fresh(others[2]).similar_ids == [999999]
+    assert fresh(draft).similar_ids is None
+    call_command("rank_similar", "--all", verbosity=0)
+    assert 999999 not in fresh(others[2]).similar_ids
