@@ -157,6 +157,11 @@ def prepare_database(args, env: dict) -> None:
         manage(env, "seed_demo", "--allow-production", "--articles", str(args.articles))
         log(f"seeded in {time.monotonic() - started:.0f} s")
         subprocess.run(["psql", args.database_url, "-qc", "VACUUM ANALYZE"], check=True)
+    # A site in service ranks a story's Similar news when it is published or first read; the
+    # seeded stories were bulk-inserted, so rank them once (minutes, the first time only).
+    started = time.monotonic()
+    manage(env, "rank_similar", "-v0")
+    log(f"Similar news ranked in {time.monotonic() - started:.0f} s")
 
 
 def sample_urls(args) -> dict[str, list[str]]:
