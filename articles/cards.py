@@ -1,4 +1,4 @@
-"""Story cards and their meta line, rendered once per change of what they show.
+"""Story cards and compact list items, rendered once per change of what they show.
 
 A card (title, lead, cover, bylines, region, date) appears on the home page, every list,
 Similar news, Top news and search; rendering its templates was most of a cold page's time.
@@ -29,7 +29,7 @@ TITLE_SLOT = "\ue000title\ue000"
 LEAD_SLOT = "\ue000lead\ue000"
 _SLOT = re.compile("\ue000(?:views|title|lead)\ue000")
 CARD_TEMPLATE = "partials/article_card.html"
-META_TEMPLATE = "partials/article_meta.html"
+COMPACT_TEMPLATE = "partials/story_compact.html"
 
 
 class _Memo:
@@ -68,7 +68,7 @@ def views_of(article) -> int:
 
 
 def _facts(article) -> tuple:
-    """Everything a card or meta line shows of the story, as a hashable key."""
+    """Everything a card or compact item shows of the story, as a hashable key."""
     region = article.region if article.region_id else None
     return (
         article.pk,
@@ -125,9 +125,9 @@ def story_card(article, **options) -> SafeString:
     return _filled(CARD_TEMPLATE, article, options)
 
 
-def story_meta(article, **options) -> SafeString:
-    """The meta line (bylines, region, date, views) of ``article``."""
-    return _filled(META_TEMPLATE, article, options)
+def story_compact(article, **options) -> SafeString:
+    """``article`` in a compact list (``partials/story_compact.html``): title and meta line."""
+    return _filled(COMPACT_TEMPLATE, article, options)
 
 
 def forget_all() -> None:

@@ -61,9 +61,10 @@ def story_card(article, **options):
 
 
 @register.simple_tag
-def story_meta(article, **options):
-    """A story's meta line (``partials/article_meta.html``): bylines, region, date, views."""
-    return cards.story_meta(article, **options)
+def story_compact(article, **options):
+    """A story in a compact list: its linked title and meta line (bylines, region, date,
+    views), rendered once per change of the story."""
+    return cards.story_compact(article, **options)
 
 
 @register.filter

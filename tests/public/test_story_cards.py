@@ -19,7 +19,7 @@ def card_renders():
     names = []
 
     def seen(sender, template, **kwargs):
-        if template.name in (cards.CARD_TEMPLATE, cards.META_TEMPLATE):
+        if template.name in (cards.CARD_TEMPLATE, cards.COMPACT_TEMPLATE):
             names.append(template.name)
 
     template_rendered.connect(seen)
@@ -53,7 +53,7 @@ def test_a_page_rendered_again_reuses_its_cards(client, card_renders):
     cold_page(client, "/news/")
 
     assert first >= 2
-    assert len(card_renders) == first  # every card and meta line came from the memo
+    assert len(card_renders) == first  # every card and compact item came from the memo
 
 
 def test_another_page_reuses_the_cards_a_list_rendered(client, card_renders):
