@@ -46,6 +46,7 @@ TARGETS = {
     "/top/, cold": ("cold", "top"),
     "search, cold": ("cold", "search"),
     "search common word, cold": ("cold", "search_common"),
+    "search common word, one reader, cold": ("cold", "search_common"),
     "/sitemap.xml, cold": ("cold", "sitemap"),
     "/sitemap.xml?p=10, cold": ("cold", "sitemap_deep"),
     "/news/?page=500, cold": ("cold", "list_deep"),
@@ -56,17 +57,24 @@ GOALS = {
     "home, warm": [("ratio", "min", 0.5)],
     "article, cold (500 random)": [("ratio", "min", 0.12), ("p99", "max", 50)],
     "home, cold": [("ratio", "min", 0.08)],
-    "search common word, cold": [("p50", "max", 30)],
+    # How long one search takes: with 8 connections on 2 cores the p50 is mostly queueing,
+    # which the throughput ratio of the line above already tells.
+    "search common word, one reader, cold": [("p50", "max", 30)],
     # A crawler's pages: what a cold render of each costs, whatever the cache.
     "/sitemap.xml, cold": [("p50", "max", 50)],
     "/sitemap.xml?p=10, cold": [("p50", "max", 50)],
     "/news/?page=500, cold": [("p50", "max", 50)],
     "mix (realistic, page cache on)": [("ratio", "min", 0.5), ("p99", "max", 50)],
 }
-# Pages that take seconds cold: with 8 connections on 5 workers not one answer fits in a run,
-# so they get one connection (what one crawler does) and runs SLOW_STRETCH times longer; the
-# ceiling run before each stays as it is, and the ratio is still requests/s over requests/s.
-SLOW_TARGETS = {"/sitemap.xml, cold", "/sitemap.xml?p=10, cold"}
+# One connection (what one crawler or one reader does) and runs SLOW_STRETCH times longer:
+# pages that took seconds cold (with 8 connections on 5 workers not one answer fitted in a
+# run), and the targets about how long one request takes. The ceiling run before each stays
+# as it is, and the ratio is still requests/s over requests/s.
+SLOW_TARGETS = {
+    "/sitemap.xml, cold",
+    "/sitemap.xml?p=10, cold",
+    "search common word, one reader, cold",
+}
 SLOW_STRETCH = 3
 # The most common word of the seeded titles (2,168 of 100,011), found once with
 # regexp_split_to_table over articles_article.title: 6 s of database time not worth
