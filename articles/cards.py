@@ -19,15 +19,22 @@ import threading
 from collections import OrderedDict
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+
+from articles import selectors
+from articles.models import Article, bylines_prefetch
+from core import cache
 
 # A private-use character: no story text can produce it, and escaping leaves it alone.
 VIEWS_SLOT = "\ue000views\ue000"
 TITLE_SLOT = "\ue000title\ue000"
 LEAD_SLOT = "\ue000lead\ue000"
 _SLOT = re.compile("\ue000(?:views|title|lead)\ue000")
+# A story's view count in a fragment kept longer than counts stay fresh (region blocks).
+_COUNT_SLOT = re.compile("\ue000n([0-9]+)\ue000")
 CARD_TEMPLATE = "partials/article_card.html"
 COMPACT_TEMPLATE = "partials/story_compact.html"
 
@@ -128,6 +135,29 @@ def story_card(article, **options) -> SafeString:
 def story_compact(article, **options) -> SafeString:
     """``article`` in a compact list (``partials/story_compact.html``): title and meta line."""
     return _filled(COMPACT_TEMPLATE, article, options)
+
+
+def region_blocks_html(*, per_region: int = 3) -> SafeString:
+    """The home page's block per region, rendered once per content change.
+
+    The fragment holds a placeholder for each story's view count, filled in on every page
+    from one query by primary key: the counts stay as fresh as the page, and the page loads
+    no story objects, no bylines and no regions for the blocks.
+    """
+
+    def build() -> tuple[str, list[int]]:
+        blocks = selectors.region_blocks_uncached(per_region=per_region)
+        stories = [story for _region, items in blocks for story in items]
+        prefetch_related_objects(stories, bylines_prefetch())
+        for story in stories:
+            story.period_views = f"\ue000n{story.pk}\ue000"  # what views_of() shows
+        html = render_to_string("partials/region_blocks.html", {"region_blocks": blocks})
+        return html, [story.pk for story in stories]
+
+    html, ids = cache.fragment(f"region-blocks-html:{per_region}:{get_language()}", build)
+    counts = dict(Article.objects.filter(pk__in=ids).values_list("pk", "view_count"))
+    filled = _COUNT_SLOT.sub(lambda match: str(counts.get(int(match.group(1)), 0)), html)
+    return mark_safe(filled)  # noqa: S308 - rendered by our templates, a number per slot
 
 
 def forget_all() -> None:

@@ -252,11 +252,11 @@ def region_blocks(*, per_region: int = 4) -> list[tuple[Region, list[Article]]]:
     query building and loading on every home page miss otherwise.
     """
     return cache.fragment(
-        f"region-blocks:{per_region}", lambda: _region_blocks(per_region=per_region)
+        f"region-blocks:{per_region}", lambda: region_blocks_uncached(per_region=per_region)
     )
 
 
-def _region_blocks(*, per_region: int) -> list[tuple[Region, list[Article]]]:
+def region_blocks_uncached(*, per_region: int) -> list[tuple[Region, list[Article]]]:
     regions = list(Region.objects.active())
     if not regions:
         return []

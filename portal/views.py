@@ -14,8 +14,9 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
+from articles.cards import region_blocks_html
 from articles.models import bylines_prefetch
-from articles.selectors import cover_is_public, featured_list, latest_cards, region_blocks
+from articles.selectors import cover_is_public, featured_list, latest_cards
 from articles.views import article_list
 from core.listing import PER_PAGE, get_by_slug, paginate, render_list, wants_partial
 from pageviews import buffer
@@ -129,14 +130,12 @@ def home(request):
         return article_list(request)
     featured = featured_list(limit=4)
     latest = list(latest_cards(bylines=False)[: PER_PAGE + 1])
-    blocks = region_blocks(per_region=3)
-    stories = [*featured, *latest, *(story for _, items in blocks for story in items)]
-    prefetch_related_objects(stories, bylines_prefetch())
+    prefetch_related_objects([*featured, *latest], bylines_prefetch())
     context = {
         "featured": featured,
         "latest": latest[:PER_PAGE],
         "more_url": reverse("articles:list") + "?page=2" if len(latest) > PER_PAGE else "",
-        "region_blocks": blocks,
+        "region_blocks": region_blocks_html(per_region=3),
     }
     return render(request, "portal/home.html", context)
 

@@ -260,10 +260,10 @@ def test_a_page_rendered_with_an_outdated_fragment_is_not_stored(client, story):
     story.title = "Өңірлік жаңалық өзгерді"
     story.save()
     # Another request is rebuilding the region blocks: this render gets the old ones.
-    token = cache.claim("fragment:region-blocks:3")
+    token = cache.claim("fragment:region-blocks-html:3:kk")
     first = client.get("/")
     assert first["X-Page-Cache"] == "miss"
-    cache.release("fragment:region-blocks:3", token)
+    cache.release("fragment:region-blocks-html:3:kk", token)
     again = client.get("/")
     assert again["X-Page-Cache"] == "miss"  # rendered again, not the outdated page
     assert again.content.decode().count("Өңірлік жаңалық өзгерді") > first.content.decode().count(

@@ -155,3 +155,17 @@ def test_cards_follow_the_readers_language(client):
     russian = cold_page(client, "/news/")
 
     assert card_of(kazakh, story) != card_of(russian, story)
+
+
+def test_region_blocks_are_kept_but_show_fresh_view_counts(client, settings, card_renders):
+    settings.PAGE_CACHE_SECONDS = 0  # every request renders the page; fragments stay kept
+    story = make_article(region=region("astana"))
+    client.get("/")
+    rendered = len(card_renders)
+
+    Article.objects.filter(pk=story.pk).update(view_count=777)  # a flush: no content change
+    page = client.get("/").content.decode()
+
+    blocks = parse(page).find("section", class_="regions-news")
+    assert "777" in blocks.text and story.title in blocks.text
+    assert len(card_renders) == rendered  # the blocks came from the fragment
