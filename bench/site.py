@@ -252,31 +252,7 @@ def check_urls(server: Server, urls: list[str]) -> None:
 
 def wrk(server: Server, urls: list[str], seconds: float, args, connections: int = 0) -> dict:
     paths = ", ".join(json.dumps(path) for path in urls)
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(LUA % paths)
-    try:
-        out = subprocess.run(
-            [
-                "wrk",
-                f"-t{args.threads}",
-                f"-c{connections or args.connections}",
-                f"-d{max(1, round(seconds))}s",
-                "--timeout",
-                "10s",
-                "-s",
-                script.name,
-                server.url("/"),
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    finally:
-        os.unlink(script.name)
-    line = next(line for line in out.splitlines() if line.startswith("RESULT "))
-    result = json.loads(line.removeprefix("RESULT "))
-    result["rps"] = result["requests"] / result["seconds"]
-    return result
+    return wrk_script(server, LUA % paths, seconds, args, connections)
 
 
 def visit_all(server: Server, urls: list[str], passes: int) -> None:
@@ -517,12 +493,13 @@ def popularity_files(args, folder: str) -> tuple[str, str, list[str]]:
     popular, oldest = Path(folder) / "popular.txt", Path(folder) / "oldest.txt"
     popular.write_text("\n".join(ranked) + "\n")
     oldest.write_text("\n".join(by_id) + "\n")
-    pages = -(-len(by_id) // 10_000)  # articles.sitemaps.ArticleSitemap.limit
+    pages = -(-len(by_id) // 5_000)  # articles.sitemaps.ArticleSitemap.limit
     sitemaps = ["/sitemap.xml"] + [f"/sitemap.xml?p={n}" for n in range(2, pages + 1)]
     return str(popular), str(oldest), sitemaps
 
 
-def wrk_script(server: Server, script: str, seconds: float, args) -> dict:
+def wrk_script(server: Server, script: str, seconds: float, args, connections: int = 0) -> dict:
+    """Run wrk with a Lua ``script`` that ends by printing its RESULT line."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(script)
     try:
@@ -530,7 +507,7 @@ def wrk_script(server: Server, script: str, seconds: float, args) -> dict:
             [
                 "wrk",
                 f"-t{args.threads}",
-                f"-c{args.connections}",
+                f"-c{connections or args.connections}",
                 f"-d{max(1, round(seconds))}s",
                 "--timeout",
                 "10s",

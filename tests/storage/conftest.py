@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from bench.stack import free_ports  # the one loopback port finder (benchmarks too)
+from deploy.s3sync import public_read_policy  # the policy restore.sh gives a bucket
 from tests.helpers.environment import required
 from tests.test_settings import settings_of
 
@@ -178,20 +179,6 @@ def s3_settings(s3_server, tmp_path_factory):
         "DEBUG": "1",
     }
     return settings_of(tmp_path_factory.mktemp("s3-settings"), S3_SETTING_NAMES, **env)
-
-
-def public_read_policy(bucket: str) -> dict:
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": "*",
-                "Action": "s3:GetObject",
-                "Resource": f"arn:aws:s3:::{bucket}/*",
-            }
-        ],
-    }
 
 
 @pytest.fixture
