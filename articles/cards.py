@@ -35,6 +35,12 @@ LEAD_SLOT = "\ue000lead\ue000"
 _SLOT = re.compile("\ue000(?:views|title|lead)\ue000")
 # A story's view count in a fragment kept longer than counts stay fresh (region blocks).
 _COUNT_SLOT = re.compile("\ue000n([0-9]+)\ue000")
+
+
+def _count_slot(pk: int) -> str:
+    return f"\ue000n{pk}\ue000"
+
+
 CARD_TEMPLATE = "partials/article_card.html"
 COMPACT_TEMPLATE = "partials/story_compact.html"
 
@@ -150,7 +156,7 @@ def region_blocks_html(*, per_region: int = 3) -> SafeString:
         stories = [story for _region, items in blocks for story in items]
         prefetch_related_objects(stories, bylines_prefetch())
         for story in stories:
-            story.period_views = f"\ue000n{story.pk}\ue000"  # what views_of() shows
+            story.period_views = _count_slot(story.pk)  # what views_of() shows
         html = render_to_string("partials/region_blocks.html", {"region_blocks": blocks})
         return html, [story.pk for story in stories]
 

@@ -124,15 +124,11 @@ def article_related_list(article: Article, *, limit: int = 5, tags=None) -> list
 def rank_and_keep(article: Article, *, tags=None, limit: int = SIMILAR_KEPT) -> list[Article]:
     """Rank the story's Similar news now and keep the ranking with it."""
     ranked = _article_related_ranked(article, limit=max(limit, SIMILAR_KEPT), tags=tags)
-    remember_similar(article, [story.pk for story in ranked])
-    return ranked
-
-
-def remember_similar(article: Article, ids: list[int]) -> None:
-    """Keep ``ids`` as the story's ranking (a field update: no history, no ``updated_at``)."""
-    article.similar_ids = ids
+    article.similar_ids = [story.pk for story in ranked]
     if article.pk is not None:
-        Article.objects.filter(pk=article.pk).update(similar_ids=ids)
+        # A field update: no history row, no new updated_at, no signals.
+        Article.objects.filter(pk=article.pk).update(similar_ids=article.similar_ids)
+    return ranked
 
 
 def rank_similar_again(article: Article) -> None:

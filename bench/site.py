@@ -81,13 +81,9 @@ SLOW_STRETCH = 3
 # spending on every run. «жаңалық» is in no seeded title.
 COMMON_WORD = "ақпаратқа"
 
-LUA = r"""
-local paths = {%s}
-local counter = 0
-request = function()
-  counter = counter + 1
-  return wrk.format("GET", paths[math.random(#paths)])
-end
+# Every wrk script ends with this: one RESULT line that wrk_script() reads (``%%`` because
+# the scripts are %-formatted).
+LUA_DONE = r"""
 done = function(summary, latency, requests)
   io.write(string.format(
     "RESULT {\"requests\": %%d, \"seconds\": %%f, \"p50\": %%f, \"p99\": %%f, " ..
@@ -98,6 +94,18 @@ done = function(summary, latency, requests)
     summary.errors.status))
 end
 """
+
+LUA = (
+    r"""
+local paths = {%s}
+local counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[math.random(#paths)])
+end
+"""
+    + LUA_DONE
+)
 
 
 def log(message: str) -> None:
@@ -382,7 +390,8 @@ def main() -> int:
 # free, usually while the page is still on the wire: the same count of beacons as a browser
 # sends, not tied to the very connection that fetched the page. The crawler: old stories in
 # id order, and every tenth of its requests the next sitemap page.
-MIX_LUA = r"""
+MIX_LUA = (
+    r"""
 local popular, oldest, sitemaps = {}, {}, %(sitemaps)s
 for line in io.lines(%(popular)s) do popular[#popular + 1] = line end
 for line in io.lines(%(oldest)s) do oldest[#oldest + 1] = line end
@@ -429,16 +438,10 @@ request = function()
                        beacon, uuid4())
   return wrk.format("GET", path, reader)
 end
-done = function(summary, latency, requests)
-  io.write(string.format(
-    "RESULT {\"requests\": %%d, \"seconds\": %%f, \"p50\": %%f, \"p99\": %%f, " ..
-    "\"errors\": %%d, \"non2xx\": %%d}\n",
-    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
-    latency:percentile(99) / 1000,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    summary.errors.status))
-end
 """
+    + LUA_DONE
+)
+
 BROWSER = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/131.0 Safari/537.36"

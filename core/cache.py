@@ -359,16 +359,17 @@ def _bump_with_the_change(**kwargs) -> None:
     """Bump once the change is visible: at once outside a transaction, else once when the
     transaction commits, however many watched rows it writes.
 
-    A story saved in the admin writes its row, bylines and tags in one transaction; bumping
-    for each row (and again after the commit, as this did) made several generations per save,
-    and readers rendered every page once per generation. Bumping before the commit is no use
-    either: a page rendered from the old rows meanwhile would be kept under the new generation.
+    A story saved in the admin writes its row, bylines and tags in one transaction; a bump
+    per row would make several generations per save, and readers render every page once per
+    generation. A bump before the commit is no use either: a page rendered from the old rows
+    meanwhile would be kept under the new generation.
     """
     connection = transaction.get_connection()
     # A test case wraps each test in transactions that never commit; they do not count.
     if not any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks):
         bump_content()
         return
+    # Django's pending callbacks of this transaction: (savepoint ids, callback, robust).
     if any(entry[1] is bump_content for entry in connection.run_on_commit):
         return  # this transaction bumps at its commit already
     transaction.on_commit(bump_content)

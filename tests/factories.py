@@ -62,3 +62,13 @@ def make_articles(count: int, **overrides) -> list[Article]:
     return [
         make_article(published_at=now - timedelta(minutes=i + 1), **overrides) for i in range(count)
     ]
+
+
+def ago(hours: float):
+    """A time ``hours`` before now."""
+    return timezone.now() - timedelta(hours=hours)
+
+
+def fresh(story: Article) -> Article:
+    """The story as a page loads it, with what is stored now (its Similar-news ranking)."""
+    return Article.objects.get(pk=story.pk)

@@ -1,28 +1,16 @@
 """Pictures made in memory, and library photos made from them."""
 
+import functools
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from photos.models import Photo
+from tests.helpers import images
 
-GPS_IFD = 0x8825
-
-
-def image_bytes(fmt="JPEG", size=(1200, 675), *, exif_gps=False, icc=None, color=(30, 120, 200)):
-    out = io.BytesIO()
-    image = Image.new("RGB", size, color)
-    options = {}
-    if exif_gps:
-        exif = Image.Exif()
-        exif[0x010F] = "PhoneMaker"
-        exif.get_ifd(GPS_IFD).update({1: "N", 2: (43.0, 15.0, 0.0), 3: "E", 4: (76.0, 57.0, 0.0)})
-        options["exif"] = exif
-    if icc:
-        options["icc_profile"] = icc
-    image.save(out, format=fmt, **options)
-    return out.getvalue()
+# Library photos are smaller and bluer than covers by default; the rest is the shared maker.
+image_bytes = functools.partial(images.image_bytes, size=(1200, 675), color=(30, 120, 200))
 
 
 def mpo_bytes(size=(1200, 800)) -> bytes:

@@ -1,22 +1,10 @@
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 from articles.models import Article, TaggedArticle
 from articles.selectors import CANDIDATES_PER_TAG, article_related_list
-from tests.factories import make_article
+from tests.factories import ago, fresh, make_article
 
 pytestmark = pytest.mark.django_db
-
-
-def fresh(story):
-    """The story as a page loads it: its Similar-news ranking as stored now."""
-    return Article.objects.get(pk=story.pk)
-
-
-def ago(hours):
-    return timezone.now() - timedelta(hours=hours)
 
 
 @pytest.fixture

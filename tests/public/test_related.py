@@ -5,19 +5,10 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.selectors import article_related_list
-from tests.factories import make_article, make_author, region
+from tests.factories import ago, fresh, make_article, make_author, region
 from tests.helpers.html import block, block_items, last_number, parse
 
 pytestmark = pytest.mark.django_db
-
-
-def fresh(story):
-    """The story as a page loads it: its Similar-news ranking as stored now."""
-    return Article.objects.get(pk=story.pk)
-
-
-def ago(hours):
-    return timezone.now() - timedelta(hours=hours)
 
 
 def test_a_rare_shared_tag_outranks_a_common_one():
