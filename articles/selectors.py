@@ -72,26 +72,27 @@ def public_authors():
 TAG_USAGE_CAP = 2000
 
 
-def article_tags_with_usage(article: Article) -> list[Tag]:
-    """Return the article's tags, each annotated with ``usage``: how many stories carry it.
+def article_tags(article: Article, *, with_usage: bool = False) -> list[Tag]:
+    """Return the article's tags by name; ``with_usage`` annotates each with ``usage``: how
+    many stories carry it, exact below ``TAG_USAGE_CAP`` and capped there.
 
-    ``usage`` stops at ``TAG_USAGE_CAP``; below that it is exact.
+    Only ranking Similar news needs the usage, and counting costs a subquery per tag: a
+    story page asks for it only when the story's ranking is not kept yet.
     """
-    quote = connection.ops.quote_name
-    tagged, tag = quote(TaggedArticle._meta.db_table), quote(Tag._meta.db_table)
-    capped = RawSQL(
-        f"SELECT COUNT(*) FROM (SELECT 1 FROM {tagged} capped_usage "
-        f"WHERE capped_usage.tag_id = {tag}.id LIMIT %s) capped_count",
-        (TAG_USAGE_CAP,),
-        output_field=IntegerField(),
+    tags = Tag.objects.filter(
+        pk__in=TaggedArticle.objects.filter(content_object=article).values("tag")
     )
-    return list(
-        Tag.objects.filter(
-            pk__in=TaggedArticle.objects.filter(content_object=article).values("tag")
+    if with_usage:
+        quote = connection.ops.quote_name
+        tagged, tag = quote(TaggedArticle._meta.db_table), quote(Tag._meta.db_table)
+        capped = RawSQL(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {tagged} capped_usage "
+            f"WHERE capped_usage.tag_id = {tag}.id LIMIT %s) capped_count",
+            (TAG_USAGE_CAP,),
+            output_field=IntegerField(),
         )
-        .annotate(usage=capped)
-        .order_by("name")
-    )
+        tags = tags.annotate(usage=capped)
+    return list(tags.order_by("name"))
 
 
 def tag_weight(usage: int) -> float:
@@ -104,8 +105,9 @@ def article_related_list(article: Article, *, limit: int = 5, tags=None) -> list
 
     Ranked by shared tags (each weighted by its rarity), then the same region, then recency;
     when too few share anything, the latest stories fill the list. Never the article itself.
-    ``tags`` may pass ``article_tags_with_usage(article)`` when the caller already has it.
-    Regions and bylines are not loaded here: callers prefetch them with their own stories.
+    ``tags`` may pass the story's tags when the caller has them; ranking needs their usage
+    and counts it itself when they come without. Regions and bylines are not loaded here:
+    callers prefetch them with their own stories.
 
     The ranking is kept with the story (``Article.similar_ids``), ranked again when the story
     or its tags change and forgotten by the stories it ranks (``forget_neighbours``), which
@@ -169,8 +171,8 @@ def similar_after_tags_change(sender, instance, action, reverse, pk_set, **kwarg
 
 
 def _article_related_ranked(article: Article, *, limit: int, tags) -> list[Article]:
-    if tags is None:
-        tags = article_tags_with_usage(article)
+    if tags is None or not all(hasattr(tag, "usage") for tag in tags):
+        tags = article_tags(article, with_usage=True)
     rarest = sorted(tags, key=lambda tag: getattr(tag, "usage", 1))[:MAX_TAGS]
     weights = {tag.pk: tag_weight(getattr(tag, "usage", 1)) for tag in rarest}
     published = Article.objects.published().exclude(pk=article.pk)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from articles.models import Article, bylines_prefetch, published_condition
 from articles.selectors import (
     article_related_list,
-    article_tags_with_usage,
+    article_tags,
     latest_cards,
     public_authors,
     public_tags,
@@ -79,7 +79,7 @@ def article_detail(request, pk, slug):
 
 def render_article_page(request, article: Article, *, preview: bool = False) -> HttpResponse:
     """The story page; the admin preview uses it too (never cached, never counted)."""
-    tags = article_tags_with_usage(article)
+    tags = article_tags(article, with_usage=article.similar_ids is None)
     related = article_related_list(article, limit=5, tags=tags)
     prefetch_related_objects([article, *related], bylines_prefetch())
     edited = bool(article.published_at) and article.updated_at - article.published_at > EDIT_GRACE

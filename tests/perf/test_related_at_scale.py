@@ -1,7 +1,10 @@
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, TaggedArticle
-from articles.selectors import CANDIDATES_PER_TAG, article_related_list
+from articles.selectors import CANDIDATES_PER_TAG, article_related_list, article_tags, rank_and_keep
 from tests.factories import ago, fresh, make_article
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +110,23 @@ def test_rank_similar_ranks_the_stories_without_a_ranking_and_leaves_the_rest(st
     assert fresh(draft).similar_ids is None
     call_command("rank_similar", "--all", verbosity=0)
     assert 999999 not in fresh(others[2]).similar_ids
+
+
+def test_a_ranked_story_page_does_not_count_its_tags_stories(client, story):
+    make_article(tags=["жиі"], published_at=ago(2))
+    rank_and_keep(fresh(story))
+    cache.clear()  # no page kept: the view renders
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(story.get_absolute_url()).status_code == 200
+    assert any("similar_ids" in q["sql"] for q in queries)  # the view did run
+    # Counting a tag's stories (capped at 2,000 each) only serves ranking.
+    assert not [q for q in queries if "capped_usage" in q["sql"]]
+
+
+def test_ranking_counts_the_tags_stories_when_given_tags_without_counts(story):
+    rare = make_article(tags=["сирек"], published_at=ago(5))
+    common = [make_article(tags=["жиі"], published_at=ago(1 + i / 10)) for i in range(3)]
+    bare = article_tags(story)  # as a page shows them: no usage
+    # The rare tag outweighs the common one only when ranking counts them.
+    assert rank_and_keep(fresh(story), tags=bare)[0] == rare
+    assert set(common) <= set(rank_and_keep(fresh(story), tags=bare))
