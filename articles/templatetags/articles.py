@@ -61,10 +61,16 @@ def story_card(article, **options):
 
 
 @register.simple_tag
-def story_compact(article, **options):
+def story_compact(article, hide_region=False):
     """A story in a compact list: its linked title and meta line (bylines, region, date,
     views), rendered once per change of the story."""
-    return cards.story_compact(article, **options)
+    return cards.story_compact(article, hide_region=hide_region)
+
+
+@register.simple_tag
+def story_meta(article, hide_region=False):
+    """A card's meta line (bylines, region, date, a placeholder for the views)."""
+    return cards.meta_line(article, hide_region=hide_region)
 
 
 @register.filter

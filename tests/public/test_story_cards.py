@@ -2,7 +2,6 @@
 
 import pytest
 from django.core.cache import cache
-from django.test.signals import template_rendered
 
 from articles import cards
 from articles.models import Article
@@ -14,17 +13,17 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def card_renders():
-    """How many times the card and meta templates were rendered."""
-    names = []
+def card_renders(monkeypatch):
+    """The kind (card template or compact item) of every card built instead of remembered."""
+    kinds = []
+    build = cards._build
 
-    def seen(sender, template, **kwargs):
-        if template.name in (cards.CARD_TEMPLATE, cards.COMPACT_TEMPLATE):
-            names.append(template.name)
+    def counted(kind, *args):
+        kinds.append(kind)
+        return build(kind, *args)
 
-    template_rendered.connect(seen)
-    yield names
-    template_rendered.disconnect(seen)
+    monkeypatch.setattr(cards, "_build", counted)
+    return kinds
 
 
 def cold_page(client, url: str) -> str:
@@ -169,3 +168,13 @@ def test_region_blocks_are_kept_but_show_fresh_view_counts(client, settings, car
     blocks = parse(page).find("section", class_="regions-news")
     assert "777" in blocks.text and story.title in blocks.text
     assert len(card_renders) == rendered  # the blocks came from the fragment
+
+
+def test_a_compact_item_without_bylines_or_region_has_no_dangling_dash(client):
+    place = region("astana")
+    make_article(region=place, title="Қысқа жаңалық")  # no byline
+
+    page = parse(cold_page(client, place.get_absolute_url()))
+
+    metas = [p.text.strip() for p in page.iter("p") if "meta" in p.attrs.get("class", "")]
+    assert metas and not any(text.startswith("-") for text in metas)
