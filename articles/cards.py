@@ -2,11 +2,8 @@
 
 A card (title, lead, cover, bylines, region, date) appears on the home page, every list,
 Similar news, Top news and search; rendering its templates was most of a cold page's time.
-Each rendering is kept in a small per-process memo under a key made of everything the card
-shows (and the language and the options of the card), so the key changes exactly when the
-card would, and no save, flush or deploy has to remember to throw anything away: a key
-that is never asked for again simply ages out. That is also why a process-local memo is
-safe with several workers and servers: there is nothing to invalidate.
+Each rendering is kept in a per-process memo (``core.memo``) under a key made of
+everything the card shows, and the language and the options of the card.
 
 The view count is the one part that changes with every read, so the memo holds the card
 with a placeholder that each page fills in with the number it has (total or period reads).
@@ -15,8 +12,6 @@ share the rendering of the story's card too.
 """
 
 import re
-import threading
-from collections import OrderedDict
 
 from django.conf import settings
 from django.db.models import prefetch_related_objects
@@ -28,19 +23,17 @@ from django.utils.translation import get_language, gettext
 
 from articles import selectors
 from articles.models import Article, bylines_prefetch
-from core import cache
+from core import cache, memo
 
-# A private-use character: no story text can produce it, and escaping leaves it alone.
-VIEWS_SLOT = "\ue000views\ue000"
-TITLE_SLOT = "\ue000title\ue000"
-LEAD_SLOT = "\ue000lead\ue000"
-_SLOT = re.compile("\ue000(?:views|title|lead)\ue000")
+VIEWS_SLOT = memo.slot("views")
+TITLE_SLOT = memo.slot("title")
+LEAD_SLOT = memo.slot("lead")
 # A story's view count in a fragment kept longer than counts stay fresh (region blocks).
 _COUNT_SLOT = re.compile("\ue000n([0-9]+)\ue000")
 
 
 def _count_slot(pk: int) -> str:
-    return f"\ue000n{pk}\ue000"
+    return memo.slot(f"n{pk}")
 
 
 CARD_TEMPLATE = "partials/article_card.html"
@@ -83,33 +76,7 @@ def _compact_html(article, hide_region: bool = False) -> str:
     return f"{link}{escape(article.title)}</a>{meta_line(article, hide_region=hide_region)}"
 
 
-class _Memo:
-    """A small least-recently-used map, safe for a threaded worker."""
-
-    def __init__(self):
-        self._items: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def put(self, key, value, size: int) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > size:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-_memo = _Memo()
+_memo = memo.Memo()
 
 
 def views_of(article) -> int:
@@ -158,23 +125,18 @@ def _build(kind: str, article, options: dict, slots: dict) -> str:
 
 def _render(kind: str, article, options: dict, slots: dict) -> str:
     size = settings.STORY_CARD_MEMO_SIZE
-    if size <= 0:
+    if size <= 0:  # _facts() is not free: no key when nothing is kept
         return _build(kind, article, options, slots)
     search_lead = bool(slots[LEAD_SLOT]) if TITLE_SLOT in slots else None
     key = (kind, get_language(), search_lead, tuple(sorted(options.items())), _facts(article))
-    html = _memo.get(key)
-    if html is None:
-        html = _build(kind, article, options, slots)
-        _memo.put(key, html, size)
-    return html
+    return _memo.remember(key, lambda: _build(kind, article, options, slots), size)
 
 
 def _filled(kind: str, article, options: dict) -> SafeString:
     slots = _slots(article)
     html = _render(kind, article, options, slots)
-    # One pass, so nothing a filled-in value contains is taken for a placeholder. Every value
-    # is escaped already: a number, or highlight()'s escaped markup.
-    return mark_safe(_SLOT.sub(lambda match: slots.get(match.group(), ""), html))  # noqa: S308
+    # Every value is escaped already: a number, or highlight()'s escaped markup.
+    return mark_safe(memo.fill(html, slots))  # noqa: S308
 
 
 def story_card(article, **options) -> SafeString:
@@ -209,8 +171,3 @@ def region_blocks_html(*, per_region: int = 3) -> SafeString:
     counts = dict(Article.objects.filter(pk__in=ids).values_list("pk", "view_count"))
     filled = _COUNT_SLOT.sub(lambda match: str(counts.get(int(match.group(1)), 0)), html)
     return mark_safe(filled)  # noqa: S308 - rendered by our templates, a number per slot
-
-
-def forget_all() -> None:
-    """Empty this process's memo (tests, and a template edited under ``runserver``)."""
-    _memo.clear()

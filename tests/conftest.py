@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
-from articles import cards
+from core import memo
 from tests.factories import make_user
 from tests.helpers.environment import required
 
@@ -13,7 +13,7 @@ from tests.helpers.environment import required
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     cache.clear()
-    cards.forget_all()  # cards hold media URLs, which some tests point elsewhere
+    memo.forget_all()  # cards hold media URLs, which some tests point elsewhere
     yield
     cache.clear()
 
