@@ -17,15 +17,20 @@ class ArticlesConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from articles.models import Article, follow_corrected_photo
-        from core import cache
+        from core import cache, pages
 
         post_save.connect(
             follow_corrected_photo, sender="photos.Photo", dispatch_uid="articles.library_covers"
         )
 
         # What a public page shows changes with these; a scheduled story goes live by time.
-        cache.watch("articles.Article", "articles.Byline", "articles.TaggedArticle", "articles.Tag")
-        cache.watch_m2m(Article.tags.through)
+        # A story's own rows change the lists and the pages that show it (core.pages); a
+        # tag's name shows on every page.
+        pages.watch_stories("articles.Article", lambda article: article.pk)
+        pages.watch_stories("articles.Byline", lambda byline: byline.article_id)
+        pages.watch_stories("articles.TaggedArticle", lambda tagged: tagged.content_object_id)
+        pages.watch_story_m2m(Article.tags.through)
+        cache.watch("articles.Tag")
         cache.watch_schedule(Article.objects.next_publish_time)
 
         from django.db.models.signals import post_save

@@ -23,7 +23,7 @@ from django.utils.translation import get_language, gettext
 
 from articles import selectors
 from articles.models import Article, bylines_prefetch
-from core import cache, memo
+from core import cache, memo, pages
 
 VIEWS_SLOT = memo.slot("views")
 TITLE_SLOT = memo.slot("title")
@@ -133,6 +133,7 @@ def _render(kind: str, article, options: dict, slots: dict) -> str:
 
 
 def _filled(kind: str, article, options: dict) -> SafeString:
+    pages.shows(article.pk)
     slots = _slots(article)
     html = _render(kind, article, options, slots)
     # Every value is escaped already: a number, or highlight()'s escaped markup.
@@ -168,6 +169,7 @@ def region_blocks_html(*, per_region: int = 3) -> SafeString:
         return html, [story.pk for story in stories]
 
     html, ids = cache.fragment(f"region-blocks-html:{per_region}:{get_language()}", build)
+    pages.shows(*ids)
     counts = dict(Article.objects.filter(pk__in=ids).values_list("pk", "view_count"))
     filled = _COUNT_SLOT.sub(lambda match: str(counts.get(int(match.group(1)), 0)), html)
     return mark_safe(filled)  # noqa: S308 - rendered by our templates, a number per slot

@@ -30,7 +30,7 @@ from articles.models import (
     published_condition,
 )
 from authors.models import Author
-from core import cache
+from core import cache, pages
 from regions.models import Region
 
 # How many of a shared tag's latest stories may compete, and how many of the story's rarest
@@ -149,6 +149,8 @@ def forget_neighbours(ids, *, besides: int | None = None) -> None:
     if ids:
         # SQL NULL ("rank on the next read"), which a JSONField stores for None.
         Article.objects.filter(pk__in=ids, similar_ids__isnull=False).update(similar_ids=None)
+        # Rendered again, their pages rank again; their cards elsewhere stay as they are.
+        pages.bump_stories(ids, own_pages_only=True)
 
 
 # What can move a story in or out of another's Similar news.

@@ -7,7 +7,7 @@ from datetime import datetime
 from django_tasks import task
 
 from articles import images
-from core import cache
+from core import cache, pages
 from core.tasks import enqueue_at, enqueue_with_transaction
 
 logger = logging.getLogger(__name__)
@@ -54,7 +54,8 @@ def make_cover_renditions(article_id: int, name: str) -> list[int]:
     widths = _render(name, article.cover_image.storage)
     if _store_widths(article_id, name, widths):
         # A queryset update sends no post_save: pages with the original must go.
-        cache.bump_content()
+        cache.bump_lists()
+        pages.bump_stories([article_id])
     return widths
 
 
@@ -77,7 +78,7 @@ def story_went_live(article_id: int, published_at: str) -> bool:
 
     # Nothing was saved at the publish time, so the Similar news of its neighbours follows now.
     rank_similar_again(article)
-    cache.bump_content()
+    cache.bump_lists()
     return True
 
 

@@ -21,6 +21,7 @@ from articles.selectors import (
     public_tags,
 )
 from authors.models import Author
+from core import pages
 from core.listing import get_by_slug, paginate, render_list
 from regions.models import Region
 
@@ -79,6 +80,10 @@ def article_detail(request, pk, slug):
 
 def render_article_page(request, article: Article, *, preview: bool = False) -> HttpResponse:
     """The story page; the admin preview uses it too (never cached, never counted)."""
+    if not preview:
+        # Cached, the page follows its story and those of its Similar news and Top news
+        # (which the cards report), not every publish on the site.
+        pages.follows_its_stories(article.pk)
     tags = article_tags(article, with_usage=article.similar_ids is None)
     related = article_related_list(article, limit=5, tags=tags)
     prefetch_related_objects([article, *related], bylines_prefetch())

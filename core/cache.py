@@ -57,6 +57,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 logger = logging.getLogger(__name__)
 
 CONTENT_KEY = "pagecache:generation"
+# Moved with the content generation by changes that every page may show (a tag's, region's
+# or author's name), but not by a story's own change: story pages follow it (core.pages).
+SITE_KEY = "pagecache:site"
 COUNTS_KEY = "pageviews:generation"
 # Fragments follow the content generation; this only bounds how long an unused one stays.
 FRAGMENT_SECONDS = 3600
@@ -88,7 +91,7 @@ _schedule_sources: list[Callable[[], float | None]] = []
 # --- the content generation -----------------------------------------------------------------
 
 
-def _shared_cache() -> bool:
+def shared_cache() -> bool:
     return not isinstance(caches["default"], LocMemCache)
 
 
@@ -122,12 +125,6 @@ def _touch(path: Path) -> None:
     os.utime(path, ns=(now, now))
 
 
-def _move(key: str) -> None:
-    # The time, not an increment: it tells when the change happened (CHANGE_GRACE_SECONDS),
-    # and a generation lost with an evicted key is never reused.
-    cache.set(key, time.time_ns(), timeout=None)
-
-
 def _changed_at(generation) -> float:
     """When ``generation`` began, in seconds (0 for a value that is not a bump time)."""
     return generation / 1e9 if isinstance(generation, int) else 0.0
@@ -135,9 +132,20 @@ def _changed_at(generation) -> float:
 
 def bump_content() -> None:
     """Make every cached page and fragment stale, in every process."""
+    _bump(CONTENT_KEY, SITE_KEY)
+
+
+def bump_lists() -> None:
+    """A story changed: lists and fragments are stale; its pages follow its stamp instead."""
+    _bump(CONTENT_KEY)
+
+
+def _bump(*keys: str) -> None:
     try:
-        if _shared_cache():
-            _move(CONTENT_KEY)
+        if shared_cache():
+            # The time, not an increment: it tells when the change happened
+            # (CHANGE_GRACE_SECONDS), and a generation lost with an evicted key is never reused.
+            cache.set_many(dict.fromkeys(keys, time.time_ns()), timeout=None)
         else:
             _touch(stamp_path())
     except Exception:
@@ -149,14 +157,14 @@ def bump_content() -> None:
 def bump_counts() -> None:
     """New read counts (a flush) or new candidates (a story saved): rankings are stale."""
     try:
-        _move(COUNTS_KEY)
+        cache.set(COUNTS_KEY, time.time_ns(), timeout=None)
     except Exception:
         logger.warning("cache: could not bump the counts generation", exc_info=True)
 
 
 def _raw_generation(extra_keys: list[str]) -> tuple[int, dict]:
     """The content generation and the values of ``extra_keys``, in one cache round trip."""
-    if _shared_cache():
+    if shared_cache():
         values = cache.get_many([CONTENT_KEY, *extra_keys])
         generation = values.get(CONTENT_KEY)
         if generation is None:
@@ -186,7 +194,9 @@ def current(extra_keys: list[str] = (), *, _again: bool = True) -> tuple[int, di
             _next_publish.clear()
             _next_publish[generation] = next_publish
     elif next_publish is not None and next_publish <= time.time() and _again:
-        bump_content()
+        # The story going live shows on lists; the Similar news of its neighbours follows
+        # when they rank again (articles.tasks.story_went_live).
+        bump_lists()
         return current(extra_keys, _again=False)
     return generation, values
 
@@ -205,6 +215,9 @@ class Found:
 
     generation: object = None
     value: object = None
+    # The site generation (SITE_KEY) when it was read with the entry: what a story page
+    # rendered now is kept under (core.pages).
+    site: object = None
     fresh: bool = False
     servable_stale: bool = False
     stored_at: float = 0.0
@@ -216,20 +229,23 @@ class Found:
         return self.value is not None and not self.fresh
 
 
-def _judge(entry, generation) -> Found:
+def judge(entry, current, *, generation=None, site=None) -> Found:
+    """``entry`` judged against ``current``: what it must have been made under to be current
+    (a generation, or what a story page follows, core.pages). A rebuild is kept under
+    ``generation``, by default ``current``."""
+    generation = current if generation is None else generation
     if not (isinstance(entry, tuple) and len(entry) == 4):
-        return Found(generation)
+        return Found(generation, site=site)
     made_under, stored_at, fresh_until, value = entry
     now = clock()
-    if made_under == generation:
+    found = {"value": value, "stored_at": stored_at, "site": site}
+    if made_under == current:
         if now < fresh_until:
-            return Found(generation, value, fresh=True, stored_at=stored_at)
+            return Found(generation, fresh=True, **found)
         # Merely old: the cache's own timeout (fresh + stale) bounds how old.
-        return Found(generation, value, servable_stale=True, stored_at=stored_at)
-    recent_change = now - _changed_at(generation) < CHANGE_GRACE_SECONDS
-    return Found(
-        generation, value, servable_stale=recent_change, stored_at=stored_at, outdated=True
-    )
+        return Found(generation, servable_stale=True, **found)
+    recent_change = now - _changed_at(current) < CHANGE_GRACE_SECONDS
+    return Found(generation, servable_stale=recent_change, outdated=True, **found)
 
 
 def find(key: str) -> Found:
@@ -239,7 +255,7 @@ def find(key: str) -> Found:
     except Exception:  # a sick cache server must not take the site down with it
         logger.warning("cache: the cache does not answer", exc_info=True)
         return Found()
-    return _judge(values.get(key), generation)
+    return judge(values.get(key), generation)
 
 
 def keep(key: str, generation, value, timeout: int, *, stale: int = 0) -> None:
@@ -348,16 +364,32 @@ def remember_counted(key: str, compute, *, timeout: int):
     except Exception:
         logger.warning("cache: the cache does not answer", exc_info=True)
         return compute()
-    found = _judge(values.get(key), generation)
+    found = judge(values.get(key), generation)
     return _single_flight(key, found, compute, timeout=timeout, stale=timeout)
 
 
 # --- what apps ask this module to watch -----------------------------------------------------
 
 
-def _bump_with_the_change(**kwargs) -> None:
+def in_transaction(connection) -> bool:
+    """Whether a change now becomes visible only at a commit. A test case wraps each test in
+    transactions that never commit; they do not count."""
+    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
+class _PendingBump:
+    """The bump a transaction makes when it commits: one, however many rows it writes."""
+
+    def __init__(self):
+        self.site_wide = False
+
+    def __call__(self) -> None:
+        bump_content() if self.site_wide else bump_lists()
+
+
+def _with_the_change(*, site_wide: bool) -> None:
     """Bump once the change is visible: at once outside a transaction, else once when the
-    transaction commits, however many watched rows it writes.
+    transaction commits, site-wide if any of its changes is.
 
     A story saved in the admin writes its row, bylines and tags in one transaction; a bump
     per row would make several generations per save, and readers render every page once per
@@ -365,33 +397,49 @@ def _bump_with_the_change(**kwargs) -> None:
     meanwhile would be kept under the new generation.
     """
     connection = transaction.get_connection()
-    # A test case wraps each test in transactions that never commit; they do not count.
-    if not any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks):
-        bump_content()
+    if not in_transaction(connection):
+        bump_content() if site_wide else bump_lists()
         return
     # Django's pending callbacks of this transaction: (savepoint ids, callback, robust).
-    if any(entry[1] is bump_content for entry in connection.run_on_commit):
-        return  # this transaction bumps at its commit already
-    transaction.on_commit(bump_content)
+    pending = next(
+        (entry[1] for entry in connection.run_on_commit if isinstance(entry[1], _PendingBump)),
+        None,
+    )
+    if pending is None:
+        pending = _PendingBump()
+        transaction.on_commit(pending)
+    pending.site_wide |= site_wide
 
 
-def _bump_on_m2m_changed(action: str, **kwargs) -> None:
-    if action.startswith("post_"):
-        _bump_with_the_change()
+def _site_changed(**kwargs) -> None:
+    _with_the_change(site_wide=True)
 
 
-def watch(*models: str) -> None:
-    """Bump the content generation whenever a row of ``models`` ("app.Model") is saved."""
+def _story_changed(**kwargs) -> None:
+    _with_the_change(site_wide=False)
+
+
+def watch(*models: str, stories: bool = False) -> None:
+    """Bump the content generation whenever a row of ``models`` ("app.Model") is saved or
+    deleted; ``stories``: rows of a story, whose pages follow its stamp (core.pages)
+    instead, so only lists and fragments go stale."""
+    changed = _story_changed if stories else _site_changed
     for model in models:
         uid = f"core.cache.{model}"
-        post_save.connect(_bump_with_the_change, sender=model, dispatch_uid=uid + ".save")
-        post_delete.connect(_bump_with_the_change, sender=model, dispatch_uid=uid + ".del")
+        post_save.connect(changed, sender=model, dispatch_uid=uid + ".save")
+        post_delete.connect(changed, sender=model, dispatch_uid=uid + ".del")
+
+
+def _m2m_changed(action: str, **kwargs) -> None:
+    if action.startswith("post_"):
+        _story_changed()
 
 
 def watch_m2m(through) -> None:
-    """Bump on bulk relation changes too (taggit adds and removes tags with m2m_changed)."""
+    """Bump on bulk relation changes of stories (taggit adds and removes tags with
+    m2m_changed)."""
     m2m_changed.connect(
-        _bump_on_m2m_changed, sender=through, dispatch_uid=f"core.cache.m2m.{through._meta.label}"
+        _m2m_changed, sender=through, dispatch_uid=f"core.cache.m2m.{through._meta.label}"
     )
 
 

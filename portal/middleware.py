@@ -28,7 +28,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.http import http_date, parse_http_date_safe
 
 from articles.search import MAX_QUERY_LENGTH
-from core import cache
+from core import cache, pages
 from portal.locale import reader_language
 
 logger = logging.getLogger(__name__)
@@ -179,7 +179,7 @@ class PageCacheMiddleware:
         if seconds <= 0:
             return self._finish(request, self.get_response(request))
         key = self._key(request, query)
-        found = cache.find(key)
+        found = pages.find(key)
         if found.fresh:
             return self._serve(request, found, "hit")
         token = None
@@ -189,11 +189,11 @@ class PageCacheMiddleware:
             if token is None:  # another request (any worker, any server) is rendering it
                 return self._serve(request, found, "stale")
         try:
-            build = cache.begin_build()
+            build = pages.begin_build()
             try:
                 response = self.get_response(request)
             finally:
-                outdated = cache.end_build(build)
+                pages.end_build(build)
             if response.status_code >= 500 and found.stale:
                 # What stale-if-error asks of a CDN, done here too: the last good page beats
                 # an error page.
@@ -202,10 +202,11 @@ class PageCacheMiddleware:
                 return response
             self._stamp(response)
             # Not stored when a fragment inside came from before a change (another request is
-            # rebuilding it): the next request renders the page again instead.
-            if request.method == "GET" and not outdated:
+            # rebuilding it) or a story it shows changed meanwhile: the next request renders
+            # the page again instead.
+            if request.method == "GET":
                 entry = self._entry(response)
-                cache.keep(key, found.generation, entry, seconds, stale=cache.stale_seconds())
+                pages.keep(key, found, build, entry, seconds, stale=cache.stale_seconds())
         finally:
             # After the store: a request between release and store would render it again.
             cache.release(key, token)

@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from core import cache
+from core import cache, pages
 from pageviews import conf
 from pageviews.selectors import most_read
 
@@ -21,12 +21,17 @@ def top_news():
     stories with their bylines and rendering them (1.0 -> 0.13 ms per page, measured).
     """
 
-    def render() -> str:
-        return render_to_string("partials/top_news.html", {"articles": most_read("week", 5)})
+    def render() -> tuple[str, list[int]]:
+        stories = most_read("week", 5)
+        html = render_to_string("partials/top_news.html", {"articles": stories})
+        return html, [story.pk for story in stories]
 
-    html = cache.remember_counted(
-        f"top-news-block:{get_language()}",
+    html, ids = cache.remember_counted(
+        f"top-news:{get_language()}",
         render,
         timeout=conf.get("PAGEVIEWS_MOST_READ_CACHE_SECONDS"),
     )
+    # A story page follows the stories it shows (core.pages): a title corrected or a story
+    # taken down in Top news renders it again.
+    pages.shows(*ids)
     return mark_safe(html)  # noqa: S308 - rendered by our template, escaped there

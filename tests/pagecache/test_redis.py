@@ -1,11 +1,8 @@
 """The page cache on a shared Redis cache: what every worker and server sees alike."""
 
-import os
 import time
 
 import pytest
-import redis
-from django.core.cache import cache as django_cache
 from django.test import RequestFactory
 
 from articles.models import Article
@@ -13,29 +10,7 @@ from core import cache
 from portal.middleware import PageCacheMiddleware
 from tests.factories import make_article
 
-pytestmark = [pytest.mark.django_db, pytest.mark.redis]
-
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
-
-
-@pytest.fixture(autouse=True)
-def redis_cache(settings):
-    try:
-        redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=0.5).ping()
-    except redis.RedisError:
-        if os.environ.get("REQUIRE_REDIS", "").strip() in {"1", "true", "yes"}:
-            pytest.fail(f"REQUIRE_REDIS=1 but Redis does not answer at {TEST_REDIS_URL}")
-        pytest.skip(f"needs Redis at {TEST_REDIS_URL} (TEST_REDIS_URL)")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": TEST_REDIS_URL,
-            "KEY_PREFIX": "portal-test-pagecache",
-        }
-    }
-    django_cache.clear()
-    yield
-    django_cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.redis, pytest.mark.usefixtures("redis_cache")]
 
 
 def page_key(path):
