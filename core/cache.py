@@ -296,15 +296,20 @@ def release(key: str, token: str | None) -> None:
         logger.warning("cache: could not release %s", key, exc_info=True)
 
 
-def _single_flight(key: str, found: Found, build, *, timeout: int, stale: int):
-    """``found``'s value when fresh, else ``build()``'s, built by one request at a time."""
+def _single_flight(key: str, found: Found, build, *, timeout: int, stale: int, content=None):
+    """``found``'s value when fresh, else ``build()``'s, built by one request at a time.
+
+    A stale value served meanwhile marks the page being built as outdated when it was made
+    under another generation; ``content``, the content generation, narrows that to values
+    made before the content changed (not merely before a read-count flush).
+    """
     if found.fresh:
         return found.value
     token = None
     if found.servable_stale:
         token = claim(key)
         if token is None:  # someone else is rebuilding it
-            if found.outdated:
+            if found.outdated and (content is None or found.stored_at < _changed_at(content)):
                 _outdated_input.set(True)
             return found.value
     try:
@@ -352,10 +357,13 @@ def remember_counted(key: str, compute, *, timeout: int):
 
     One key per ranking whatever the generation, so after a flush the previous ranking is
     served while one request computes the new one, instead of every render computing it.
+    A page built meanwhile is stored as usual: its counts are as fresh as its age allows
+    anyway. Only a ranking from before a content change (a title, a story taken down) keeps
+    that page from being stored.
     """
     key = f"counted:{key}"
     try:
-        values = cache.get_many([COUNTS_KEY, key])
+        content, values = _raw_generation([COUNTS_KEY, key])
         generation = values.get(COUNTS_KEY)
         if generation is None:
             # Started here as bump_counts() would, so the first render does not move it.
@@ -365,7 +373,7 @@ def remember_counted(key: str, compute, *, timeout: int):
         logger.warning("cache: the cache does not answer", exc_info=True)
         return compute()
     found = judge(values.get(key), generation)
-    return _single_flight(key, found, compute, timeout=timeout, stale=timeout)
+    return _single_flight(key, found, compute, timeout=timeout, stale=timeout, content=content)
 
 
 # --- what apps ask this module to watch -----------------------------------------------------
