@@ -116,7 +116,11 @@ def article_related_list(article: Article, *, limit: int = 5, tags=None) -> list
     """
     ids = article.similar_ids if "similar_ids" in article.__dict__ else None
     if ids is not None:
-        stories = Article.objects.published().for_cards(bylines=False).in_bulk(ids)
+        cards = Article.objects.published().for_cards(bylines=False)
+        # The first ``limit`` are nearly always all still published; the rest stand by.
+        stories = cards.in_bulk(ids[:limit])
+        if len(stories) < min(limit, len(ids)):
+            stories = cards.in_bulk(ids)
         kept = [stories[pk] for pk in ids if pk in stories]
         if len(kept) >= limit or len(kept) == len(ids):
             return kept[:limit]

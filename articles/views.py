@@ -70,9 +70,11 @@ def article_redirect(request, pk):
 
 
 def article_detail(request, pk, slug):
-    article = Article.objects.published().select_related("region").filter(pk=pk).first()
-    if article is None:
-        raise Http404(_("No such story."))
+    try:
+        # get(), not first(): no ORDER BY for a lookup by primary key.
+        article = Article.objects.published().select_related("region").get(pk=pk)
+    except Article.DoesNotExist:
+        raise Http404(_("No such story.")) from None
     if article.slug != slug:
         return HttpResponsePermanentRedirect(article.get_absolute_url())
     return render_article_page(request, article)

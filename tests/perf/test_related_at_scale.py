@@ -130,3 +130,15 @@ def test_ranking_counts_the_tags_stories_when_given_tags_without_counts(story):
     # The rare tag outweighs the common one only when ranking counts them.
     assert rank_and_keep(fresh(story), tags=bare)[0] == rare
     assert set(common) <= set(rank_and_keep(fresh(story), tags=bare))
+
+
+def test_a_story_taken_down_among_the_first_five_is_replaced_by_the_next_kept(story):
+    others = [make_article(tags=["сирек"], published_at=ago(i + 1)) for i in range(7)]
+    rank_and_keep(fresh(story))
+    shown = article_related_list(fresh(story))
+    Article.objects.filter(pk=shown[0].pk).update(status=Article.Status.DRAFT)  # no signals
+
+    again = article_related_list(fresh(story))
+
+    assert len(again) == 5 and shown[0] not in again
+    assert set(again) <= set(others) and again[:4] == shown[1:]
