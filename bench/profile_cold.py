@@ -4,6 +4,7 @@
     DJANGO_SETTINGS_MODULE=bench.settings DEBUG=1 SECRET_KEY=x \
         DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench \
         .venv/bin/python bench/profile_cold.py [--only home,search] [--lines 40]
+        .venv/bin/python bench/profile_cold.py --timings 30     # medians, no profile
 
 The page cache is off (PAGE_CACHE_SECONDS=0), as on the cold benchmark server. Each page is
 requested once unprofiled first, so imports, template compilation and the small fragment
@@ -15,6 +16,7 @@ queries and their database time (DEBUG records them), and pyinstrument's call tr
 import argparse
 import os
 import random
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -37,27 +39,55 @@ from articles.models import Article  # noqa: E402
 COMMON_WORD = "ақпаратқа"  # bench/site.py COMMON_WORD
 
 
-def pages() -> dict[str, list[str]]:
-    ids = list(Article.objects.published().order_by("id").values_list("id", "slug")[:100_000])
+def pages(count: int = 2) -> dict[str, list[str]]:
+    """``count`` requests of each page: the same URL, or for articles distinct random
+    stories whose Similar news is ranked (as on a site in service)."""
+    ranked = Article.objects.published().filter(similar_ids__isnull=False).order_by("id")
+    ids = list(ranked.values_list("id", "slug")[:100_000])
     rng = random.Random(3)
-    stories = [f"/news/{pk}/{slug}/" for pk, slug in rng.sample(ids, 2)]
+    stories = [f"/news/{pk}/{slug}/" for pk, slug in rng.sample(ids, count)]
     return {
         "article": stories,
-        "home": ["/", "/"],
-        "top": ["/top/", "/top/"],
-        "search": ["/search/?" + urlencode({"q": COMMON_WORD})] * 2,
-        "sitemap": ["/sitemap.xml"] * 2,
-        "sitemap_deep": ["/sitemap.xml?p=10"] * 2,
-        "list_deep": ["/news/?page=500"] * 2,
+        "home": ["/"] * count,
+        "news": ["/news/"] * count,
+        "region": ["/regions/almaty/"] * count,
+        "top": ["/top/"] * count,
+        "search": ["/search/?" + urlencode({"q": COMMON_WORD})] * count,
+        "sitemap": ["/sitemap.xml"] * count,
+        "sitemap_deep": ["/sitemap.xml?p=10"] * count,
+        "list_deep": ["/news/?page=500"] * count,
     }
+
+
+def timings(client, wanted: list[str], count: int) -> None:
+    """Median wall time and queries of ``count`` requests of each page, unprofiled."""
+    print(f"{'page':<14} {'median ms':>10} {'p90 ms':>8} {'queries':>8}")
+    for name, urls in pages(count + 1).items():
+        if wanted and name not in wanted:
+            continue
+        assert client.get(urls[0]).status_code == 200, urls[0]  # imports, templates
+        elapsed, queries = [], []
+        for url in urls[1:]:
+            reset_queries()
+            started = time.perf_counter()
+            assert client.get(url).status_code == 200, url
+            elapsed.append((time.perf_counter() - started) * 1000)
+            queries.append(len(connection.queries))
+        elapsed.sort()
+        p90 = elapsed[int(len(elapsed) * 0.9)]
+        print(f"{name:<14} {statistics.median(elapsed):>10.1f} {p90:>8.1f} {max(queries):>8}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", default="")
     parser.add_argument("--lines", type=int, default=45, help="call-tree lines per page")
+    parser.add_argument("--timings", type=int, default=0, help="N: medians of N, no profile")
     args = parser.parse_args()
     wanted = [w for w in args.only.split(",") if w]
+    if args.timings:
+        timings(Client(HTTP_USER_AGENT="Mozilla/5.0 bench"), wanted, args.timings)
+        return 0
     client = Client(HTTP_USER_AGENT="Mozilla/5.0 bench")
     for name, (first, second) in pages().items():
         if wanted and name not in wanted:
