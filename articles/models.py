@@ -3,7 +3,6 @@ import functools
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import Prefetch, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +13,7 @@ from taggit.models import TagBase, TaggedItemBase
 
 from articles import images
 from articles.html import referenced_photo_ids, sanitize_html
+from core.links import path_for
 from core.text import collapse_whitespace, latin_slugify, unique_slug
 from photos.models import LIBRARY_PREFIX, Photo
 
@@ -48,7 +48,7 @@ class Tag(TagBase):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:tag", kwargs={"slug": self.slug})
+        return path_for("articles:tag", slug=self.slug)
 
 
 class ArticleTagManager(_TaggableManager):
@@ -349,7 +349,7 @@ class Article(models.Model):
         self._after_save(new_cover, replaced, kwargs.get("update_fields"))
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
+        return path_for("articles:detail", pk=self.pk, slug=self.slug)
 
     def _take_cover(self) -> tuple[bool, str]:
         """A new upload validated and stripped (it replaces a library cover), or the library

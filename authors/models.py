@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core import images
+from core.links import path_for
 from core.text import unique_slug
 
 
@@ -64,7 +64,7 @@ class Author(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("authors:detail", kwargs={"slug": self.slug})
+        return path_for("authors:detail", slug=self.slug)
 
 
 def author_for_user(user) -> Author:

@@ -1,7 +1,7 @@
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.links import path_for
 from core.text import unique_slug
 
 
@@ -51,4 +51,4 @@ class Region(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("regions:detail", kwargs={"slug": self.slug})
+        return path_for("regions:detail", slug=self.slug)
