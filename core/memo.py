@@ -9,6 +9,7 @@ the process is safe with several workers and servers.
 turns every memo off, so a template edited under ``runserver`` shows at once.
 """
 
+import functools
 import re
 import threading
 from collections import OrderedDict
@@ -69,8 +70,12 @@ def enabled() -> bool:
 def fill(html: str, slots: dict[str, str]) -> str:
     """``html`` with each of ``slots``' placeholders replaced, in one pass, so nothing a
     value contains is taken for a placeholder."""
-    pattern = re.compile("|".join(re.escape(name) for name in slots))
-    return pattern.sub(lambda match: slots[match.group()], html)
+    return _pattern(tuple(slots)).sub(lambda match: slots[match.group()], html)
+
+
+@functools.lru_cache(maxsize=64)
+def _pattern(names: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(map(re.escape, names)))
 
 
 def forget_all() -> None:
