@@ -285,6 +285,15 @@ def claim(key: str) -> str | None:
         return token
 
 
+def is_claimed(key: str) -> bool:
+    """Whether someone holds the render lock of ``key`` (False if the cache does not answer)."""
+    try:
+        return cache.get(f"lock:{key}") is not None
+    except Exception:
+        logger.warning("cache: the cache does not answer", exc_info=True)
+        return False
+
+
 def release(key: str, token: str | None) -> None:
     if token is None:
         return

@@ -41,6 +41,10 @@ ACCOUNTED_VARY = {"cookie", "accept-encoding"}
 # Browsers keep a page briefly and then revalidate with ETag/Last-Modified; shared caches
 # (a CDN, nginx) may keep it for PAGE_CACHE_SECONDS.
 BROWSER_MAX_AGE = 15
+# How long a request waits for the page another one is rendering for the first time, and
+# how often it looks: a render takes milliseconds, a slow one should not hold workers long.
+COALESCE_SECONDS = 2.0
+COALESCE_POLL_SECONDS = 0.01
 # Response headers worth keeping; everything else is added again by the outer middleware.
 _SKIPPED_HEADERS = {"set-cookie", "date", "content-length"}
 
@@ -188,6 +192,12 @@ class PageCacheMiddleware:
             token = cache.claim(key) if request.method == "GET" else None
             if token is None:  # another request (any worker, any server) is rendering it
                 return self._serve(request, found, "stale")
+        elif found.value is None and found.generation is not None and request.method == "GET":
+            # Nothing to serve yet (a story just published and linked everywhere): one
+            # request renders, the others wait for its page rather than all rendering it.
+            token = cache.claim(key)
+            if token is None and (rendered := self._wait_for(key)) is not None:
+                return self._serve(request, rendered, "hit")
         try:
             build = pages.begin_build()
             try:
@@ -212,6 +222,20 @@ class PageCacheMiddleware:
             cache.release(key, token)
         response["X-Page-Cache"] = "miss"
         return self._conditional(request, response)
+
+    @staticmethod
+    def _wait_for(key: str):
+        """The page another request is rendering, once stored; None when it stored nothing
+        (an error, a page too big to keep) or took too long: then render it here."""
+        deadline = time.monotonic() + COALESCE_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(COALESCE_POLL_SECONDS)
+            found = pages.find(key)
+            if found.fresh:
+                return found
+            if not cache.is_claimed(key):
+                return None
+        return None
 
     def _finish(self, request, response):
         if not self._is_storable(response):

@@ -304,3 +304,47 @@ def test_a_page_rendered_with_the_ranking_from_before_an_edit_is_not_stored(clie
     cache.release("counted:top-news:kk", token)
     assert first["X-Page-Cache"] == "miss"
     assert client.get(story.get_absolute_url())["X-Page-Cache"] == "miss"
+
+
+def test_concurrent_requests_for_a_page_not_kept_yet_cause_one_render(controlled_page):
+    controlled_page.proceed.clear()  # the first request blocks inside the view
+    answers = {}
+
+    def fetch(name):
+        answers[name] = Client().get("/controlled/")
+
+    renderer = threading.Thread(target=fetch, args=("renderer",))
+    renderer.start()
+    assert controlled_page.entered.wait(timeout=5)
+    others = [threading.Thread(target=fetch, args=(f"reader{i}",)) for i in range(5)]
+    for thread in others:
+        thread.start()
+    controlled_page.proceed.set()
+    for thread in [renderer, *others]:
+        thread.join(timeout=5)
+        assert not thread.is_alive()
+    assert controlled_page.state["renders"] == 1
+    assert all(answer.content == b"first" for answer in answers.values())
+
+
+def test_requests_waiting_for_a_first_render_that_stores_nothing_render_themselves(
+    controlled_page,
+):
+    controlled_page.state["status"] = 404  # not stored: each request gets its own answer
+    controlled_page.proceed.clear()
+    answers = {}
+
+    def fetch(name):
+        answers[name] = Client().get("/controlled/")
+
+    renderer = threading.Thread(target=fetch, args=("renderer",))
+    renderer.start()
+    assert controlled_page.entered.wait(timeout=5)
+    reader = threading.Thread(target=fetch, args=("reader",))
+    reader.start()
+    controlled_page.proceed.set()
+    for thread in (renderer, reader):
+        thread.join(timeout=5)
+        assert not thread.is_alive()
+    assert controlled_page.state["renders"] == 2
+    assert answers["reader"].status_code == 404
