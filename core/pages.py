@@ -31,7 +31,7 @@ from django.core.cache import cache as shared
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from core import cache
+from core import cache, memo
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +43,9 @@ STAMP_SECONDS = 7 * 86400
 # clocks a little apart (a stamp is the bumping server's time).
 CLOCK_MARGIN_SECONDS = 1
 _FOLLOWS = "stories"
+# Story pages whose stamp keys this process remembers, to read them with the page.
+KNOWN_PAGES = 4096
+_known_stamps = memo.Memo()
 
 
 def story_key(pk: int) -> str:
@@ -104,9 +107,14 @@ def follows_its_stories(pk: int) -> None:
 
 
 def find(key: str) -> cache.Found:
-    """The page under ``key``, judged against the generation it follows."""
+    """The page under ``key``, judged against the generation it follows.
+
+    One cache round trip: the stamps a story page followed when this process last saw it
+    are read with the page, and only a page that now follows others needs a second one.
+    """
+    known = _known_stamps.get(key) or ()
     try:
-        generation, values = cache.current([key, cache.SITE_KEY])
+        generation, values = cache.current([key, cache.SITE_KEY, *known])
     except Exception:  # a sick cache server must not take the site down with it
         logger.warning("cache: the cache does not answer", exc_info=True)
         return cache.Found()
@@ -115,8 +123,13 @@ def find(key: str) -> cache.Found:
     if not (isinstance(made_under, tuple) and made_under[:1] == (_FOLLOWS,)):
         return cache.judge(entry, generation, site=site)
     _, site_then, stamps = made_under
+    names = tuple(name for name, _ in stamps)
     try:
-        now = _stamps(name for name, _ in stamps)
+        if names == known:
+            now = {name: values.get(name, 0) for name in names}
+        else:
+            now = _stamps(names)
+            _known_stamps.put(key, names, KNOWN_PAGES)
     except Exception:
         logger.warning("cache: the cache does not answer", exc_info=True)
         return cache.Found()
@@ -147,6 +160,7 @@ def keep(key: str, found: cache.Found, build: Build, value, timeout: int, *, sta
         return  # a story changed while this render read it: the next request renders again
     made_under = (_FOLLOWS, found.site, tuple(sorted(stamps.items())))
     cache.keep(key, made_under, value, timeout, stale=stale)
+    _known_stamps.put(key, tuple(name for name, _ in made_under[2]), KNOWN_PAGES)
 
 
 def _stamps(keys) -> dict[str, int]:

@@ -1,6 +1,7 @@
 """With a shared cache, a story page follows the stories it shows, not every publish."""
 
 import pytest
+from django.core.cache import caches
 from django.test import RequestFactory
 
 from articles.models import Article, Tag
@@ -147,3 +148,21 @@ def test_a_page_kept_under_its_stories_is_fresh_until_one_changes(story):
     pages.bump_stories([other.pk])
     found = pages.find(key)
     assert found.outdated and found.servable_stale and found.value == "page"
+
+
+def test_a_story_page_hit_costs_one_cache_round_trip(client, story, monkeypatch):
+    cached_page(client, story)
+    backend = caches["default"]  # the Redis cache of this test
+    trips = []
+    real_get_many = backend.get_many
+
+    def get_many(keys, *args, **kwargs):
+        trips.append(list(keys))
+        return real_get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "get_many", get_many)
+    monkeypatch.setattr(backend, "get", lambda *a, **k: trips.append(a) or None)
+
+    assert read(client, story)[0] == "hit"
+
+    assert len(trips) == 1 and any("pagecache:story:" in key for key in trips[0])
