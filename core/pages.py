@@ -46,6 +46,11 @@ _FOLLOWS = "stories"
 # Story pages whose stamp keys this process remembers, to read them with the page.
 KNOWN_PAGES = 4096
 _known_stamps = memo.Memo()
+# How long a stamp this process read stands: a change shows on other workers and servers
+# this much later at most (and within CHANGE_GRACE_SECONDS it may be served stale anyway).
+STAMP_READ_SECONDS = 1.0
+KNOWN_STAMPS = 20000
+_stamp_values = memo.Memo()
 
 
 def story_key(pk: int) -> str:
@@ -111,13 +116,18 @@ def find(key: str) -> cache.Found:
 
     One cache round trip: the stamps a story page followed when this process last saw it
     are read with the page, and only a page that now follows others needs a second one.
+    Stamps this process read less than ``STAMP_READ_SECONDS`` ago are not read again: every
+    story page shows the same five Top news stories, and a popular page is asked for many
+    times a second.
     """
     known = _known_stamps.get(key) or ()
+    recent, unread = _recently_read(known)
     try:
-        generation, values = cache.current([key, cache.SITE_KEY, *known])
+        generation, values = cache.current([key, cache.SITE_KEY, *unread])
     except Exception:  # a sick cache server must not take the site down with it
         logger.warning("cache: the cache does not answer", exc_info=True)
         return cache.Found()
+    recent |= _read({name: values.get(name, 0) for name in unread})
     entry, site = values.get(key), values.get(cache.SITE_KEY)
     made_under = entry[0] if isinstance(entry, tuple) and len(entry) == 4 else None
     if not (isinstance(made_under, tuple) and made_under[:1] == (_FOLLOWS,)):
@@ -126,7 +136,7 @@ def find(key: str) -> cache.Found:
     names = tuple(name for name, _ in stamps)
     try:
         if names == known:
-            now = {name: values.get(name, 0) for name in names}
+            now = recent
         else:
             now = _stamps(names)
             _known_stamps.put(key, names, KNOWN_PAGES)
@@ -166,7 +176,28 @@ def keep(key: str, found: cache.Found, build: Build, value, timeout: int, *, sta
 def _stamps(keys) -> dict[str, int]:
     keys = list(keys)
     values = shared.get_many(keys) if keys else {}
-    return {key: values.get(key, 0) for key in keys}
+    return _read({key: values.get(key, 0) for key in keys})
+
+
+def _read(stamps: dict[str, int]) -> dict[str, int]:
+    """Remember when this process read ``stamps``."""
+    now = time.monotonic()
+    for name, value in stamps.items():
+        _stamp_values.put(name, (value, now), KNOWN_STAMPS)
+    return stamps
+
+
+def _recently_read(names) -> tuple[dict[str, int], list[str]]:
+    """The stamps of ``names`` read less than STAMP_READ_SECONDS ago, and the others."""
+    recent, unread = {}, []
+    oldest = time.monotonic() - STAMP_READ_SECONDS
+    for name in names:
+        seen = _stamp_values.get(name)
+        if seen is not None and seen[1] > oldest:
+            recent[name] = seen[0]
+        else:
+            unread.append(name)
+    return recent, unread
 
 
 # --- what moves a stamp -----------------------------------------------------------------
@@ -209,6 +240,7 @@ def _bump_now(keys) -> None:
     now = time.time_ns()
     try:
         shared.set_many(dict.fromkeys(keys, now), timeout=STAMP_SECONDS)
+        _read(dict.fromkeys(keys, now))  # this process sees its own change at once
     except Exception:
         # Called from save signals: a cache server that is down must not fail the save.
         logger.exception("cache: could not stamp %s", sorted(keys))
