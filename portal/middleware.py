@@ -234,7 +234,9 @@ class PageCacheMiddleware:
             if found.fresh:
                 return found
             if not cache.is_claimed(key):
-                return None
+                # Released: stored just now (look once more), or nothing to store.
+                found = pages.find(key)
+                return found if found.fresh else None
         return None
 
     def _finish(self, request, response):

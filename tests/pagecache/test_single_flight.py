@@ -306,9 +306,16 @@ def test_a_page_rendered_with_the_ranking_from_before_an_edit_is_not_stored(clie
     assert client.get(story.get_absolute_url())["X-Page-Cache"] == "miss"
 
 
-def test_concurrent_requests_for_a_page_not_kept_yet_cause_one_render(controlled_page):
+def test_concurrent_requests_for_a_page_not_kept_yet_cause_one_render(controlled_page, monkeypatch):
     controlled_page.proceed.clear()  # the first request blocks inside the view
-    answers = {}
+    answers, waiting = {}, threading.Semaphore(0)
+    wait_for = PageCacheMiddleware._wait_for
+
+    def counted_wait(key):
+        waiting.release()
+        return wait_for(key)
+
+    monkeypatch.setattr(PageCacheMiddleware, "_wait_for", staticmethod(counted_wait))
 
     def fetch(name):
         answers[name] = Client().get("/controlled/")
@@ -319,6 +326,8 @@ def test_concurrent_requests_for_a_page_not_kept_yet_cause_one_render(controlled
     others = [threading.Thread(target=fetch, args=(f"reader{i}",)) for i in range(5)]
     for thread in others:
         thread.start()
+    for _ in others:  # every reader found the render under way, and waits for it
+        assert waiting.acquire(timeout=5)
     controlled_page.proceed.set()
     for thread in [renderer, *others]:
         thread.join(timeout=5)
