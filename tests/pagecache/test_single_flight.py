@@ -93,13 +93,14 @@ def controlled_page(settings):
     urls_slow.proceed.set()
 
 
-def test_concurrent_requests_for_a_stale_page_cause_one_render(controlled_page, clock, settings):
-    Client().get("/controlled/")
-    assert controlled_page.state["renders"] == 1
-    clock.advance(settings.PAGE_CACHE_SECONDS + 1)
-    controlled_page.state["body"] = "second"
+def render_blocked_then_read(controlled_page, readers: int) -> tuple[dict, list]:
+    """Start a request that blocks inside the view, then ``readers`` more of the same page.
+
+    Returns the answers by name ("renderer", "reader0", ...) as they come, and the threads
+    (the renderer first). The view goes on when ``controlled_page.proceed`` is set.
+    """
     controlled_page.entered.clear()
-    controlled_page.proceed.clear()  # the renderer blocks inside the view
+    controlled_page.proceed.clear()
     answers = {}
 
     def fetch(name):
@@ -108,14 +109,27 @@ def test_concurrent_requests_for_a_stale_page_cause_one_render(controlled_page, 
     renderer = threading.Thread(target=fetch, args=("renderer",))
     renderer.start()
     assert controlled_page.entered.wait(timeout=5)
-    others = [threading.Thread(target=fetch, args=(f"reader{i}",)) for i in range(5)]
+    others = [threading.Thread(target=fetch, args=(f"reader{i}",)) for i in range(readers)]
     for thread in others:
         thread.start()
-    for thread in others:
+    return answers, [renderer, *others]
+
+
+def joined(threads) -> None:
+    for thread in threads:
         thread.join(timeout=5)
-        assert not thread.is_alive(), "a reader waited for the render"
+        assert not thread.is_alive()
+
+
+def test_concurrent_requests_for_a_stale_page_cause_one_render(controlled_page, clock, settings):
+    Client().get("/controlled/")
+    assert controlled_page.state["renders"] == 1
+    clock.advance(settings.PAGE_CACHE_SECONDS + 1)
+    controlled_page.state["body"] = "second"
+    answers, (renderer, *others) = render_blocked_then_read(controlled_page, 5)
+    joined(others)  # no reader waited for the render
     controlled_page.proceed.set()
-    renderer.join(timeout=5)
+    joined([renderer])
     assert controlled_page.state["renders"] == 2  # the first fill, then one render
     assert answers["renderer"].content == b"second"
     assert all(answers[f"reader{i}"].content == b"first" for i in range(5))
@@ -307,8 +321,7 @@ def test_a_page_rendered_with_the_ranking_from_before_an_edit_is_not_stored(clie
 
 
 def test_concurrent_requests_for_a_page_not_kept_yet_cause_one_render(controlled_page, monkeypatch):
-    controlled_page.proceed.clear()  # the first request blocks inside the view
-    answers, waiting = {}, threading.Semaphore(0)
+    waiting = threading.Semaphore(0)
     wait_for = PageCacheMiddleware._wait_for
 
     def counted_wait(key):
@@ -316,22 +329,11 @@ def test_concurrent_requests_for_a_page_not_kept_yet_cause_one_render(controlled
         return wait_for(key)
 
     monkeypatch.setattr(PageCacheMiddleware, "_wait_for", staticmethod(counted_wait))
-
-    def fetch(name):
-        answers[name] = Client().get("/controlled/")
-
-    renderer = threading.Thread(target=fetch, args=("renderer",))
-    renderer.start()
-    assert controlled_page.entered.wait(timeout=5)
-    others = [threading.Thread(target=fetch, args=(f"reader{i}",)) for i in range(5)]
-    for thread in others:
-        thread.start()
-    for _ in others:  # every reader found the render under way, and waits for it
+    answers, threads = render_blocked_then_read(controlled_page, 5)
+    for _ in threads[1:]:  # every reader found the render under way, and waits for it
         assert waiting.acquire(timeout=5)
     controlled_page.proceed.set()
-    for thread in [renderer, *others]:
-        thread.join(timeout=5)
-        assert not thread.is_alive()
+    joined(threads)
     assert controlled_page.state["renders"] == 1
     assert all(answer.content == b"first" for answer in answers.values())
 
@@ -340,20 +342,8 @@ def test_requests_waiting_for_a_first_render_that_stores_nothing_render_themselv
     controlled_page,
 ):
     controlled_page.state["status"] = 404  # not stored: each request gets its own answer
-    controlled_page.proceed.clear()
-    answers = {}
-
-    def fetch(name):
-        answers[name] = Client().get("/controlled/")
-
-    renderer = threading.Thread(target=fetch, args=("renderer",))
-    renderer.start()
-    assert controlled_page.entered.wait(timeout=5)
-    reader = threading.Thread(target=fetch, args=("reader",))
-    reader.start()
+    answers, threads = render_blocked_then_read(controlled_page, 1)
     controlled_page.proceed.set()
-    for thread in (renderer, reader):
-        thread.join(timeout=5)
-        assert not thread.is_alive()
+    joined(threads)
     assert controlled_page.state["renders"] == 2
-    assert answers["reader"].status_code == 404
+    assert answers["reader0"].status_code == 404
