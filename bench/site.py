@@ -344,7 +344,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=None, help="mix: replay a traffic")
     parser.add_argument("--keep-log", action="store_true", help="mix: keep the access log")
     parser.add_argument("--search-word", default=COMMON_WORD, help="the common-word search")
-    parser.add_argument("--only", default="", help="comma-separated target names (substrings)")
+    parser.add_argument(
+        "--only", default="", help="comma-separated parts of target names, or part of one name"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         log("wrk is missing: apt-get install -y wrk")
@@ -362,6 +364,8 @@ def main() -> int:
         urls = sample_urls(args)
         results, memory = {}, {}
         wanted = [part.strip() for part in args.only.split(",") if part.strip()]
+        if args.only and any(args.only in name for name in TARGETS):
+            wanted = [args.only]  # part of one name, commas and all: "article, warm"
         for mode in ("warm", "cold"):
             names = [n for n, (m, _) in TARGETS.items() if m == mode]
             names = [n for n in names if not wanted or any(w in n for w in wanted)]
